@@ -1,0 +1,43 @@
+//! What the app is looking at: the status area shows this at all times, so an
+//! admin never mistakes a demo or an old export for their live tenant.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Cloud;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Connection {
+    /// Nothing opened yet.
+    #[default]
+    None,
+    /// The built-in demo tenant: nothing real changes.
+    Demo,
+    /// A live tenant, signed in.
+    SignedIn { tenant: String, cloud: Cloud },
+    /// An exported file, reviewed offline and read-only.
+    OfflineFile { file: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn is_tagged_by_kind() {
+        assert_eq!(serde_json::to_value(Connection::None).unwrap(), json!({"kind": "none"}));
+        assert_eq!(
+            serde_json::to_value(Connection::SignedIn {
+                tenant: "Contoso".into(),
+                cloud: Cloud::China
+            })
+            .unwrap(),
+            json!({"kind": "signed_in", "tenant": "Contoso", "cloud": "china"})
+        );
+        assert_eq!(
+            serde_json::to_value(Connection::OfflineFile { file: "export.csv".into() }).unwrap(),
+            json!({"kind": "offline_file", "file": "export.csv"})
+        );
+    }
+}

@@ -1,0 +1,97 @@
+//! The one error type that crosses the IPC boundary.
+//!
+//! Every failure the UI can see is an [`Error`]: a stable [`ErrorCode`] that
+//! code may branch on, a `message` written for the admin (what happened and
+//! what to do), and optional `details` for support (never secrets).
+
+use serde::{Deserialize, Serialize};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Stable identifiers of failures. The serialised names are part of the IPC
+/// contract: renaming one is a breaking change for the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The app's settings file could not be read or written.
+    SettingsStorage,
+    /// A bug or an unexpected state inside the app.
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, thiserror::Error)]
+#[error("{message}")]
+#[serde(rename = "AppError")]
+pub struct Error {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+}
+
+impl Error {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            details: None,
+        }
+    }
+
+    /// Adds text for support: a cause, an identifier. Never a secret.
+    pub fn with_details(mut self, details: impl Into<String>) -> Self {
+        self.details = Some(details.into());
+        self
+    }
+
+    pub fn settings_storage(cause: impl std::fmt::Display) -> Self {
+        Self::new(
+            ErrorCode::SettingsStorage,
+            "License Desk could not save its settings. Check that your user folder is writable and has free space, then try again.",
+        )
+        .with_details(cause.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn serialises_code_message_and_details() {
+        let error = Error::new(ErrorCode::Internal, "Something broke.").with_details("at step 3");
+        assert_eq!(
+            serde_json::to_value(&error).unwrap(),
+            json!({"code": "internal", "message": "Something broke.", "details": "at step 3"})
+        );
+    }
+
+    #[test]
+    fn leaves_out_absent_details() {
+        let error = Error::new(ErrorCode::SettingsStorage, "Could not save.");
+        assert_eq!(
+            serde_json::to_value(&error).unwrap(),
+            json!({"code": "settings_storage", "message": "Could not save."})
+        );
+    }
+
+    #[test]
+    fn codes_keep_their_wire_names() {
+        let pinned = [
+            (ErrorCode::SettingsStorage, "settings_storage"),
+            (ErrorCode::Internal, "internal"),
+        ];
+        for (code, name) in pinned {
+            assert_eq!(serde_json::to_value(code).unwrap(), json!(name));
+            assert_eq!(serde_json::from_value::<ErrorCode>(json!(name)).unwrap(), code);
+        }
+    }
+
+    #[test]
+    fn displays_its_message() {
+        let error = Error::settings_storage("disk full");
+        assert!(error.to_string().starts_with("License Desk could not save its settings."));
+        assert_eq!(error.details.as_deref(), Some("disk full"));
+    }
+}

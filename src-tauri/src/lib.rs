@@ -1,0 +1,49 @@
+//! The Tauri shell: thin, typed adapters between the web UI and the domain
+//! crates. Rules live in `license-desk-core`, not here.
+
+mod commands;
+mod settings_store;
+mod state;
+
+use std::process::ExitCode;
+
+/// Every command the UI may call, with the types the bindings are made from.
+pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
+        commands::get_settings,
+        commands::save_settings,
+        commands::connection_status,
+        commands::clouds,
+    ])
+}
+
+/// The TypeScript bindings for [`ipc`], as committed in `ui/src/lib/bindings.ts`.
+pub fn typescript_bindings() -> Result<String, String> {
+    let language = specta_typescript::Typescript::default()
+        .header("// Generated from the Rust types by `cargo run -p license-desk --bin export-bindings`. Do not edit.\n");
+    let file = std::env::temp_dir().join(format!("license-desk-bindings-{}.ts", std::process::id()));
+    ipc().export(language, &file).map_err(|error| error.to_string())?;
+    let text = std::fs::read_to_string(&file).map_err(|error| error.to_string());
+    let _ = std::fs::remove_file(&file);
+    text
+}
+
+pub fn run() -> ExitCode {
+    let ipc = ipc();
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_store::Builder::new().build())
+        .manage(state::AppState::default())
+        .invoke_handler(ipc.invoke_handler())
+        .setup(move |app| {
+            ipc.mount_events(app);
+            Ok(())
+        })
+        .run(tauri::generate_context!("../tauri.conf.json"));
+    match app {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("License Desk could not start: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

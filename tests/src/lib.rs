@@ -1,0 +1,203 @@
+//! Harness for end-to-end tests of the real License Desk binary.
+//!
+//! Each [`App`] runs its own `tauri-driver` (which starts WebKitWebDriver,
+//! which starts the app) with its own XDG data, config and cache folders, so
+//! tests never share state and never touch the developer's real settings.
+//! [`run`] saves a screenshot of the window when a test fails.
+//!
+//! Needs a display (Xvfb) and a session bus; `./dev test` provides both.
+
+use std::future::Future;
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub use fantoccini::{elements::Element, key::Key, Client, Locator};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+pub type TestResult = Result<(), BoxError>;
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The binary under test: `LICENSE_DESK_BIN`, or the workspace's debug build.
+fn app_binary() -> PathBuf {
+    let path = std::env::var_os("LICENSE_DESK_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/license-desk"));
+    assert!(
+        path.is_file(),
+        "no app binary at {}: build it with `cargo build -p license-desk` or set LICENSE_DESK_BIN",
+        path.display()
+    );
+    path.canonicalize().expect("the app binary path resolves")
+}
+
+/// Where a test keeps its data folders and, on failure, its screenshot.
+pub fn artifacts_dir(test: &str) -> PathBuf {
+    workspace_root().join("target/e2e").join(test)
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free loopback port")
+}
+
+/// One running app in a real window, driven over WebDriver.
+pub struct App {
+    pub client: Client,
+    driver: Child,
+    driver_port: u16,
+    data: PathBuf,
+}
+
+impl App {
+    /// Starts the app with empty data folders for `test`.
+    pub async fn launch(test: &str) -> App {
+        let data = artifacts_dir(test).join("data");
+        let _ = std::fs::remove_dir_all(&data);
+        Self::launch_with(data).await
+    }
+
+    /// Quits the app and starts it again on the same data folders, as a
+    /// person closing and reopening it would.
+    pub async fn relaunch(self) -> App {
+        let data = self.data.clone();
+        self.quit().await;
+        Self::launch_with(data).await
+    }
+
+    async fn launch_with(data: PathBuf) -> App {
+        for folder in ["data", "config", "cache"] {
+            std::fs::create_dir_all(data.join(folder)).expect("test data folders can be made");
+        }
+        let driver_port = free_port();
+        let driver = Command::new("tauri-driver")
+            .args(["--port", &driver_port.to_string(), "--native-port", &free_port().to_string()])
+            .env("XDG_DATA_HOME", data.join("data"))
+            .env("XDG_CONFIG_HOME", data.join("config"))
+            .env("XDG_CACHE_HOME", data.join("cache"))
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("tauri-driver runs: install it with `cargo install tauri-driver --locked`");
+        wait_for_port(driver_port, Duration::from_secs(20));
+
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), "wry".into());
+        capabilities.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app_binary() }),
+        );
+        let client = fantoccini::ClientBuilder::native()
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{driver_port}"))
+            .await
+            .expect("a WebDriver session with the app");
+        let app = App {
+            client,
+            driver,
+            driver_port,
+            data,
+        };
+        app.wait_for(Locator::Css("nav button")).await;
+        app
+    }
+
+    pub async fn quit(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        // The next driver may reuse the port only once this one has let go.
+        wait_for_port_closed(self.driver_port, Duration::from_secs(10));
+    }
+
+    pub async fn wait_for(&self, locator: Locator<'_>) -> Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(locator)
+            .await
+            .unwrap_or_else(|error| panic!("waited for {locator:?}: {error}"))
+    }
+
+    /// Waits until the element at `css` shows exactly `text`.
+    pub async fn wait_for_text(&self, css: &str, text: &str) -> Result<(), BoxError> {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                last = element.text().await.unwrap_or_default();
+                if last == text {
+                    return Ok(());
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("`{css}` showed {last:?}, not {text:?}").into())
+    }
+
+    /// The text of the page's first `h1`: the view on screen.
+    pub async fn heading(&self) -> Result<String, BoxError> {
+        Ok(self.wait_for(Locator::Css("main h1")).await.text().await?)
+    }
+}
+
+fn wait_for_port(port: u16, limit: Duration) {
+    let deadline = Instant::now() + limit;
+    while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
+        assert!(Instant::now() < deadline, "tauri-driver did not listen on port {port}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn wait_for_port_closed(port: u16, limit: Duration) {
+    let deadline = Instant::now() + limit;
+    while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Runs one end-to-end test. On a failed assertion or an error it saves
+/// `target/e2e/<test>/failure.png` before failing, so CI shows what the
+/// window looked like.
+pub async fn run<F, Fut>(test: &str, body: F)
+where
+    F: FnOnce(App) -> Fut,
+    Fut: Future<Output = (App, TestResult)> + Send + 'static,
+{
+    let app = App::launch(test).await;
+    let client = app.client.clone();
+    let outcome = tokio::spawn(body(app)).await;
+    let failure = match outcome {
+        Ok((app, Ok(()))) => {
+            app.quit().await;
+            return;
+        }
+        Ok((app, Err(error))) => {
+            save_screenshot(&client, test).await;
+            app.quit().await;
+            error.to_string()
+        }
+        Err(panic) => {
+            save_screenshot(&client, test).await;
+            let _ = client.close().await;
+            format!("{panic}")
+        }
+    };
+    panic!("{test} failed: {failure}");
+}
+
+async fn save_screenshot(client: &Client, test: &str) {
+    let path = artifacts_dir(test).join("failure.png");
+    match client.screenshot().await {
+        Ok(png) => match std::fs::write(&path, png) {
+            Ok(()) => eprintln!("screenshot of the failure: {}", path.display()),
+            Err(error) => eprintln!("could not save a screenshot to {}: {error}", path.display()),
+        },
+        Err(error) => eprintln!("could not take a screenshot: {error}"),
+    }
+}

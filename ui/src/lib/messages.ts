@@ -1,0 +1,73 @@
+// Every string the UI shows, in English and Swedish. The Swedish table is
+// typed by the English one, so a missing translation fails the type check.
+
+export const en = {
+  "app.title": "License Desk",
+  "nav.label": "Main",
+  "nav.users": "Users",
+  "nav.licenses": "Licenses",
+  "nav.settings": "Settings",
+  "nav.shortcut": "Alt+{n}",
+  "status.label": "Connection",
+  "status.none": "Not connected",
+  "status.demo": "Demo tenant: nothing real changes",
+  "status.signedIn": "Signed in to {tenant} ({cloud})",
+  "status.offlineFile": "Reviewing {file} offline (read-only)",
+  "users.heading": "Users",
+  "users.empty": "Nothing to show yet. Connect to a tenant or open an exported file to see its users and their licenses.",
+  "licenses.heading": "Licenses",
+  "licenses.empty": "Nothing to show yet. Connect to a tenant or open an exported file to see its products and who holds them.",
+  "settings.heading": "Settings",
+  "settings.language": "Language",
+  "settings.language.system": "Same as the system",
+  "settings.language.en": "English",
+  "settings.language.sv": "Svenska (Swedish)",
+  "settings.cloud": "Microsoft cloud",
+  "settings.cloud.hint": "The cloud your organisation's Microsoft 365 lives in. Most organisations use Worldwide.",
+  "settings.cloud.germany":
+    "Microsoft Cloud Deutschland closed on 29 October 2021 and its tenants were moved to Worldwide, so it is not listed. If your organisation used it, choose Worldwide.",
+  "settings.saved": "Settings saved.",
+  "settings.loadFailed": "Settings could not be read; the defaults are shown.",
+  "cloud.worldwide": "Worldwide",
+  "cloud.us_gov_gcc_high": "US Government GCC High",
+  "cloud.us_gov_dod": "US Government DoD",
+  "cloud.china": "China (operated by 21Vianet)",
+  "error.title": "Something went wrong",
+} as const;
+
+export type MessageKey = keyof typeof en;
+export type Messages = Record<MessageKey, string>;
+
+export const sv: Messages = {
+  "app.title": "License Desk",
+  "nav.label": "Huvudmeny",
+  "nav.users": "Användare",
+  "nav.licenses": "Licenser",
+  "nav.settings": "Inställningar",
+  "nav.shortcut": "Alt+{n}",
+  "status.label": "Anslutning",
+  "status.none": "Inte ansluten",
+  "status.demo": "Demoklient: inget verkligt ändras",
+  "status.signedIn": "Inloggad i {tenant} ({cloud})",
+  "status.offlineFile": "Granskar {file} offline (skrivskyddat)",
+  "users.heading": "Användare",
+  "users.empty": "Inget att visa än. Anslut till en klient eller öppna en exporterad fil för att se användarna och deras licenser.",
+  "licenses.heading": "Licenser",
+  "licenses.empty": "Inget att visa än. Anslut till en klient eller öppna en exporterad fil för att se produkterna och vem som har dem.",
+  "settings.heading": "Inställningar",
+  "settings.language": "Språk",
+  "settings.language.system": "Samma som systemet",
+  "settings.language.en": "English (engelska)",
+  "settings.language.sv": "Svenska",
+  "settings.cloud": "Microsoft-moln",
+  "settings.cloud.hint": "Molnet där organisationens Microsoft 365 finns. De flesta organisationer använder Globalt.",
+  "settings.cloud.germany":
+    "Microsoft Cloud Deutschland stängde den 29 oktober 2021 och dess klienter flyttades till det globala molnet, så det finns inte i listan. Välj Globalt om er organisation använde det.",
+  "settings.saved": "Inställningarna är sparade.",
+  "settings.loadFailed": "Inställningarna kunde inte läsas; standardvärdena visas.",
+  "cloud.worldwide": "Globalt",
+  "cloud.us_gov_gcc_high": "USA:s myndigheter, GCC High",
+  "cloud.us_gov_dod": "USA:s myndigheter, DoD",
+  "cloud.china": "Kina (drivs av 21Vianet)",
+  "error.title": "Något gick fel",
+};
