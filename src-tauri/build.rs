@@ -1,7 +1,12 @@
 fn main() {
     // The app's own commands are declared here so that a capability must grant
     // each one; nothing reaches Rust from the webview unless it is listed.
-    let manifest = tauri_build::AppManifest::new().commands(&["get_settings", "save_settings", "connection_status", "clouds"]);
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "get_settings",
+        "save_settings",
+        "connection_status",
+        "clouds",
+    ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")
         .app_manifest(manifest);

@@ -25,7 +25,12 @@ pub fn connection_status(state: State<'_, AppState>) -> Result<Connection, Error
         .connection
         .lock()
         .map(|connection| connection.clone())
-        .map_err(|_| Error::new(ErrorCode::Internal, "License Desk hit an internal error. Restart the app."))
+        .map_err(|_| {
+            Error::new(
+                ErrorCode::Internal,
+                "License Desk hit an internal error. Restart the app.",
+            )
+        })
 }
 
 /// The clouds offered at sign-in, with their hosts.

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 pub use fantoccini::{elements::Element, key::Key, Client, Locator};
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub type TestResult = Result<(), BoxError>;
 
 fn workspace_root() -> PathBuf {
@@ -77,7 +77,12 @@ impl App {
         }
         let driver_port = free_port();
         let driver = Command::new("tauri-driver")
-            .args(["--port", &driver_port.to_string(), "--native-port", &free_port().to_string()])
+            .args([
+                "--port",
+                &driver_port.to_string(),
+                "--native-port",
+                &free_port().to_string(),
+            ])
             .env("XDG_DATA_HOME", data.join("data"))
             .env("XDG_CONFIG_HOME", data.join("config"))
             .env("XDG_CACHE_HOME", data.join("cache"))
@@ -92,11 +97,12 @@ impl App {
             "tauri:options".into(),
             serde_json::json!({ "application": app_binary() }),
         );
-        let client = fantoccini::ClientBuilder::native()
-            .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{driver_port}"))
-            .await
-            .expect("a WebDriver session with the app");
+        let client =
+            fantoccini::ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(capabilities)
+                .connect(&format!("http://127.0.0.1:{driver_port}"))
+                .await
+                .expect("a WebDriver session with the app");
         let app = App {
             client,
             driver,
@@ -149,7 +155,10 @@ impl App {
 fn wait_for_port(port: u16, limit: Duration) {
     let deadline = Instant::now() + limit;
     while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
-        assert!(Instant::now() < deadline, "tauri-driver did not listen on port {port}");
+        assert!(
+            Instant::now() < deadline,
+            "tauri-driver did not listen on port {port}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }

@@ -30,7 +30,12 @@ pub struct CloudEndpoints {
 }
 
 impl Cloud {
-    pub const ALL: [Cloud; 4] = [Cloud::Worldwide, Cloud::UsGovGccHigh, Cloud::UsGovDod, Cloud::China];
+    pub const ALL: [Cloud; 4] = [
+        Cloud::Worldwide,
+        Cloud::UsGovGccHigh,
+        Cloud::UsGovDod,
+        Cloud::China,
+    ];
 
     pub fn endpoints(self) -> CloudEndpoints {
         let (graph, login, admin_center) = match self {
@@ -76,8 +81,14 @@ mod tests {
 
     #[test]
     fn us_government_clouds_share_a_sign_in_host() {
-        assert_eq!(Cloud::UsGovGccHigh.endpoints().login, Cloud::UsGovDod.endpoints().login);
-        assert_eq!(Cloud::UsGovDod.endpoints().graph, "https://dod-graph.microsoft.us");
+        assert_eq!(
+            Cloud::UsGovGccHigh.endpoints().login,
+            Cloud::UsGovDod.endpoints().login
+        );
+        assert_eq!(
+            Cloud::UsGovDod.endpoints().graph,
+            "https://dod-graph.microsoft.us"
+        );
     }
 
     #[test]

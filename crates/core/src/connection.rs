@@ -26,7 +26,10 @@ mod tests {
 
     #[test]
     fn is_tagged_by_kind() {
-        assert_eq!(serde_json::to_value(Connection::None).unwrap(), json!({"kind": "none"}));
+        assert_eq!(
+            serde_json::to_value(Connection::None).unwrap(),
+            json!({"kind": "none"})
+        );
         assert_eq!(
             serde_json::to_value(Connection::SignedIn {
                 tenant: "Contoso".into(),
@@ -36,7 +39,10 @@ mod tests {
             json!({"kind": "signed_in", "tenant": "Contoso", "cloud": "china"})
         );
         assert_eq!(
-            serde_json::to_value(Connection::OfflineFile { file: "export.csv".into() }).unwrap(),
+            serde_json::to_value(Connection::OfflineFile {
+                file: "export.csv".into()
+            })
+            .unwrap(),
             json!({"kind": "offline_file", "file": "export.csv"})
         );
     }

@@ -91,7 +91,9 @@ mod tests {
     #[test]
     fn displays_its_message() {
         let error = Error::settings_storage("disk full");
-        assert!(error.to_string().starts_with("License Desk could not save its settings."));
+        assert!(error
+            .to_string()
+            .starts_with("License Desk could not save its settings."));
         assert_eq!(error.details.as_deref(), Some("disk full"));
     }
 }

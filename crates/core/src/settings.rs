@@ -41,8 +41,8 @@ impl Settings {
                 .unwrap_or_default()
         }
         Self {
-            language: field(&fields, "language"),
-            cloud: field(&fields, "cloud"),
+            language: field(fields, "language"),
+            cloud: field(fields, "cloud"),
         }
     }
 }
@@ -84,7 +84,10 @@ mod tests {
 
     #[test]
     fn garbage_gives_defaults() {
-        assert_eq!(Settings::from_stored(Some(&json!("not settings"))), Settings::default());
+        assert_eq!(
+            Settings::from_stored(Some(&json!("not settings"))),
+            Settings::default()
+        );
         assert_eq!(Settings::from_stored(Some(&json!([1, 2]))), Settings::default());
     }
 }
