@@ -76,12 +76,13 @@ impl App {
             std::fs::create_dir_all(data.join(folder)).expect("test data folders can be made");
         }
         let driver_port = free_port();
+        let native_port = free_port();
         let driver = Command::new("tauri-driver")
             .args([
                 "--port",
                 &driver_port.to_string(),
                 "--native-port",
-                &free_port().to_string(),
+                &native_port.to_string(),
             ])
             .env("XDG_DATA_HOME", data.join("data"))
             .env("XDG_CONFIG_HOME", data.join("config"))
@@ -89,7 +90,10 @@ impl App {
             .stdout(Stdio::null())
             .spawn()
             .expect("tauri-driver runs: install it with `cargo install tauri-driver --locked`");
+        // tauri-driver listens at once but only proxies to WebKitWebDriver,
+        // which takes a moment longer: a session asked for earlier fails.
         wait_for_port(driver_port, Duration::from_secs(20));
+        wait_for_port(native_port, Duration::from_secs(20));
 
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), "wry".into());
@@ -157,7 +161,7 @@ fn wait_for_port(port: u16, limit: Duration) {
     while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
         assert!(
             Instant::now() < deadline,
-            "tauri-driver did not listen on port {port}"
+            "no WebDriver server listened on port {port}"
         );
         std::thread::sleep(Duration::from_millis(50));
     }
