@@ -225,7 +225,7 @@ impl Local {
     pub async fn token_request(&self, form: &[(&str, &str)]) -> Answer {
         let response = self
             .http
-            .post(self.url(&format!("/{TENANT_ID}/oauth2/v2.0/token")))
+            .post(self.url(&format!("/{}/oauth2/v2.0/token", self.emulator.tenant_id())))
             .form(form)
             .send()
             .await
