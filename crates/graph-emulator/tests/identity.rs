@@ -1,5 +1,6 @@
 //! Sign-in contract: discovery, authorization code with PKCE, refresh
 //! rotation, client credentials and the device code flow.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod common;
 
