@@ -743,7 +743,7 @@ fn batch(shared: &Arc<Shared>, outer: &Call) -> Response {
                 &client_request_id,
             )
         } else {
-            execute(shared, inner_call(outer, request))
+            execute(shared, inner_call(shared, outer, request))
         };
         statuses.push((id.clone(), response.status));
         responses.push(inner_response(&id, response));
@@ -766,8 +766,11 @@ fn depends_on(request: &Value) -> Vec<&str> {
         .unwrap_or_default()
 }
 
-fn inner_call(outer: &Call, request: &Value) -> Call {
+fn inner_call(shared: &Shared, outer: &Call, request: &Value) -> Call {
     let url = request.get("url").and_then(Value::as_str).unwrap_or_default();
+    // Relative to the version, as documented; the Graph SDKs also send the
+    // absolute URL of the same service.
+    let url = url.strip_prefix(shared.base_url.as_str()).unwrap_or(url);
     let url = url.trim_start_matches("/v1.0");
     let (path, query) = url.split_once('?').unwrap_or((url, ""));
     let headers = request.get("headers").and_then(Value::as_object);
