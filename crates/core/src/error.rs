@@ -17,6 +17,43 @@ pub enum ErrorCode {
     SettingsStorage,
     /// A bug or an unexpected state inside the app.
     Internal,
+    /// Microsoft's service could not be reached at all.
+    Network,
+    /// Microsoft's service kept failing (5xx) past the retry budget.
+    ServiceUnavailable,
+    /// Microsoft's limit kept the request waiting past the retry budget.
+    Throttled,
+    /// The connection broke after a change was sent: it may or may not
+    /// have been made, and must be checked before it is sent again.
+    OutcomeUnknown,
+    /// The sign-in is over (refresh token expired or revoked): sign in again.
+    SignedOut,
+    /// Signing in failed (wrong tenant, app not found, declined…).
+    SignInFailed,
+    /// The admin cancelled signing in.
+    SignInCancelled,
+    /// Nobody finished signing in in time.
+    SignInTimedOut,
+    /// The signed-in admin or app lacks the role or permission.
+    InsufficientPrivileges,
+    /// The license comes from a group and must be removed at the group.
+    LicenseInherited,
+    /// The user does not hold that license (already removed).
+    LicenseNotHeld,
+    /// The product is not one the organisation owns.
+    ProductNotInTenant,
+    /// No free seat is left to put a license back.
+    NoFreeSeats,
+    /// A license cannot be assigned to a user without a usage location.
+    UsageLocationMissing,
+    /// No such user in the tenant.
+    UserNotFound,
+    /// The product was bought by a user (self-service) and is locked.
+    SelfServiceLocked,
+    /// Any other answer from Microsoft Graph that was not a success.
+    GraphRequestFailed,
+    /// The OS keychain could not be used.
+    KeychainUnavailable,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, thiserror::Error)]
@@ -81,6 +118,24 @@ mod tests {
         let pinned = [
             (ErrorCode::SettingsStorage, "settings_storage"),
             (ErrorCode::Internal, "internal"),
+            (ErrorCode::Network, "network"),
+            (ErrorCode::ServiceUnavailable, "service_unavailable"),
+            (ErrorCode::Throttled, "throttled"),
+            (ErrorCode::OutcomeUnknown, "outcome_unknown"),
+            (ErrorCode::SignedOut, "signed_out"),
+            (ErrorCode::SignInFailed, "sign_in_failed"),
+            (ErrorCode::SignInCancelled, "sign_in_cancelled"),
+            (ErrorCode::SignInTimedOut, "sign_in_timed_out"),
+            (ErrorCode::InsufficientPrivileges, "insufficient_privileges"),
+            (ErrorCode::LicenseInherited, "license_inherited"),
+            (ErrorCode::LicenseNotHeld, "license_not_held"),
+            (ErrorCode::ProductNotInTenant, "product_not_in_tenant"),
+            (ErrorCode::NoFreeSeats, "no_free_seats"),
+            (ErrorCode::UsageLocationMissing, "usage_location_missing"),
+            (ErrorCode::UserNotFound, "user_not_found"),
+            (ErrorCode::SelfServiceLocked, "self_service_locked"),
+            (ErrorCode::GraphRequestFailed, "graph_request_failed"),
+            (ErrorCode::KeychainUnavailable, "keychain_unavailable"),
         ];
         for (code, name) in pinned {
             assert_eq!(serde_json::to_value(code).unwrap(), json!(name));

@@ -64,7 +64,46 @@ export type ErrorCode =
 /**  The app's settings file could not be read or written. */
 "settings_storage" | 
 /**  A bug or an unexpected state inside the app. */
-"internal";
+"internal" | 
+/**  Microsoft's service could not be reached at all. */
+"network" | 
+/**  Microsoft's service kept failing (5xx) past the retry budget. */
+"service_unavailable" | 
+/**  Microsoft's limit kept the request waiting past the retry budget. */
+"throttled" | 
+/**
+ *  The connection broke after a change was sent: it may or may not
+ *  have been made, and must be checked before it is sent again.
+ */
+"outcome_unknown" | 
+/**  The sign-in is over (refresh token expired or revoked): sign in again. */
+"signed_out" | 
+/**  Signing in failed (wrong tenant, app not found, declined…). */
+"sign_in_failed" | 
+/**  The admin cancelled signing in. */
+"sign_in_cancelled" | 
+/**  Nobody finished signing in in time. */
+"sign_in_timed_out" | 
+/**  The signed-in admin or app lacks the role or permission. */
+"insufficient_privileges" | 
+/**  The license comes from a group and must be removed at the group. */
+"license_inherited" | 
+/**  The user does not hold that license (already removed). */
+"license_not_held" | 
+/**  The product is not one the organisation owns. */
+"product_not_in_tenant" | 
+/**  No free seat is left to put a license back. */
+"no_free_seats" | 
+/**  A license cannot be assigned to a user without a usage location. */
+"usage_location_missing" | 
+/**  No such user in the tenant. */
+"user_not_found" | 
+/**  The product was bought by a user (self-service) and is locked. */
+"self_service_locked" | 
+/**  Any other answer from Microsoft Graph that was not a success. */
+"graph_request_failed" | 
+/**  The OS keychain could not be used. */
+"keychain_unavailable";
 
 export type Language = "en" | "sv";
 

@@ -1,0 +1,604 @@
+//! Signing in to Microsoft 365 as a desktop app does, and staying signed in.
+//!
+//! Access tokens live only in memory, inside a [`Session`]. A refresh token
+//! replaces itself on every use; the new one is handed to `on_refresh_token`
+//! at once (the app stores it in the OS keychain) and the old one forgotten.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use license_desk_core::{Error, ErrorCode};
+use rand::{distributions::Alphanumeric, Rng};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+use crate::endpoints::Endpoints;
+
+/// Who signs in where: the cloud's endpoints, the tenant (`organizations`,
+/// a domain or a tenant id) and the app registration's client id.
+#[derive(Debug, Clone)]
+pub struct SignInTarget {
+    pub endpoints: Endpoints,
+    pub tenant: String,
+    pub client_id: String,
+}
+
+impl SignInTarget {
+    fn url(&self, endpoint: &str) -> String {
+        format!("{}/{}/oauth2/v2.0/{endpoint}", self.endpoints.login, self.tenant)
+    }
+
+    /// The delegated permissions License Desk asks for: the licensing
+    /// scopes, not `Directory.ReadWrite.All`.
+    pub fn delegated_scopes(&self) -> String {
+        let graph = self.endpoints.graph_resource();
+        let permissions = [
+            "User.Read.All",
+            "LicenseAssignment.ReadWrite.All",
+            "Organization.Read.All",
+            "RoleManagement.Read.Directory",
+            "GroupMember.Read.All",
+        ];
+        let mut scopes = vec![
+            "openid".to_owned(),
+            "profile".to_owned(),
+            "offline_access".to_owned(),
+        ];
+        scopes.extend(permissions.iter().map(|p| format!("{graph}/{p}")));
+        scopes.join(" ")
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub expires_in: u64,
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+    #[serde(default)]
+    pub id_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct OAuthError {
+    error: String,
+    #[serde(default)]
+    error_description: String,
+}
+
+fn network(error: reqwest::Error) -> Error {
+    Error::new(
+        ErrorCode::Network,
+        "Microsoft's sign-in service could not be reached. Check the connection and try again.",
+    )
+    .with_details(error.without_url().to_string())
+}
+
+/// The first line of an `AADSTS…` description: its code and sentence, not
+/// the trace ids after it.
+fn first_line(description: &str) -> String {
+    description.lines().next().unwrap_or_default().to_owned()
+}
+
+async fn post_token(
+    http: &reqwest::Client,
+    target: &SignInTarget,
+    form: &[(&str, &str)],
+) -> Result<TokenResponse, OAuthOutcome> {
+    let response = http
+        .post(target.url("token"))
+        .form(form)
+        .send()
+        .await
+        .map_err(|e| OAuthOutcome::Failed(network(e)))?;
+    let status = response.status();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| OAuthOutcome::Failed(network(e)))?;
+    if status.is_success() {
+        return serde_json::from_slice(&body).map_err(|e| {
+            OAuthOutcome::Failed(
+                Error::new(
+                    ErrorCode::SignInFailed,
+                    "The sign-in service sent an answer License Desk cannot read.",
+                )
+                .with_details(e.to_string()),
+            )
+        });
+    }
+    match serde_json::from_slice::<OAuthError>(&body) {
+        Ok(error) => Err(OAuthOutcome::Refused(error)),
+        Err(_) => Err(OAuthOutcome::Failed(
+            Error::new(
+                ErrorCode::SignInFailed,
+                "The sign-in service refused the request.",
+            )
+            .with_details(format!("HTTP {status}")),
+        )),
+    }
+}
+
+enum OAuthOutcome {
+    Refused(OAuthError),
+    Failed(Error),
+}
+
+fn sign_in_error(outcome: OAuthOutcome) -> Error {
+    match outcome {
+        OAuthOutcome::Failed(error) => error,
+        OAuthOutcome::Refused(refused) => {
+            let details = format!("{}: {}", refused.error, first_line(&refused.error_description));
+            let (code, message) = match refused.error.as_str() {
+                "authorization_declined" | "access_denied" => {
+                    (ErrorCode::SignInCancelled, "Signing in was declined.")
+                }
+                "expired_token" => (
+                    ErrorCode::SignInTimedOut,
+                    "The sign-in code expired before it was used. Start again.",
+                ),
+                "invalid_client" | "unauthorized_client" => (
+                    ErrorCode::SignInFailed,
+                    "The app registration was not accepted. Check the client id (and secret) in Settings.",
+                ),
+                "invalid_tenant" => (
+                    ErrorCode::SignInFailed,
+                    "No such organisation in this cloud. Check the tenant and the cloud in Settings.",
+                ),
+                _ => (ErrorCode::SignInFailed, "Signing in failed."),
+            };
+            Error::new(code, message).with_details(details)
+        }
+    }
+}
+
+/// Hears every new refresh token at once, to store it (and so forget the old).
+pub type RefreshTokenStore = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Keeps a session's tokens: the access token in memory only, renewed
+/// before it runs out or when Graph refuses it.
+pub struct Session {
+    http: reqwest::Client,
+    target: SignInTarget,
+    scopes: String,
+    app_only_secret: Option<String>,
+    tokens: tokio::sync::Mutex<Tokens>,
+    on_refresh_token: Option<RefreshTokenStore>,
+}
+
+struct Tokens {
+    access: Option<(String, Instant)>,
+    refresh: Option<String>,
+}
+
+/// Renew a little before the end, so a long request does not run out.
+const EXPIRY_MARGIN: Duration = Duration::from_secs(120);
+
+impl Session {
+    fn new(
+        target: SignInTarget,
+        scopes: String,
+        app_only_secret: Option<String>,
+        tokens: Tokens,
+        on_refresh_token: Option<RefreshTokenStore>,
+    ) -> Result<Self, Error> {
+        Ok(Self {
+            http: target.endpoints.http_client()?,
+            target,
+            scopes,
+            app_only_secret,
+            tokens: tokio::sync::Mutex::new(tokens),
+            on_refresh_token,
+        })
+    }
+
+    fn tokens_from(response: &TokenResponse) -> Tokens {
+        Tokens {
+            access: Some((
+                response.access_token.clone(),
+                Instant::now() + Duration::from_secs(response.expires_in),
+            )),
+            refresh: response.refresh_token.clone(),
+        }
+    }
+
+    /// A delegated session from a fresh sign-in.
+    pub fn delegated(
+        target: SignInTarget,
+        response: &TokenResponse,
+        on_refresh_token: Option<RefreshTokenStore>,
+    ) -> Result<Self, Error> {
+        if let (Some(store), Some(refresh)) = (&on_refresh_token, &response.refresh_token) {
+            store(refresh);
+        }
+        let scopes = target.delegated_scopes();
+        Self::new(
+            target,
+            scopes,
+            None,
+            Self::tokens_from(response),
+            on_refresh_token,
+        )
+    }
+
+    /// A delegated session from a stored refresh token (after a restart).
+    pub fn resume(
+        target: SignInTarget,
+        refresh_token: String,
+        on_refresh_token: Option<RefreshTokenStore>,
+    ) -> Result<Self, Error> {
+        let scopes = target.delegated_scopes();
+        let tokens = Tokens {
+            access: None,
+            refresh: Some(refresh_token),
+        };
+        Self::new(target, scopes, None, tokens, on_refresh_token)
+    }
+
+    /// App-only, with the app registration's client secret.
+    pub async fn app_only(target: SignInTarget, secret: String) -> Result<Self, Error> {
+        let scopes = format!("{}/.default", target.endpoints.graph_resource());
+        let session = Self::new(
+            target,
+            scopes,
+            Some(secret),
+            Tokens {
+                access: None,
+                refresh: None,
+            },
+            None,
+        )?;
+        session.access_token().await?;
+        Ok(session)
+    }
+
+    pub fn target(&self) -> &SignInTarget {
+        &self.target
+    }
+
+    /// A valid access token, renewed if it is about to run out.
+    pub async fn access_token(&self) -> Result<String, Error> {
+        let mut tokens = self.tokens.lock().await;
+        if let Some((token, expires)) = &tokens.access {
+            if Instant::now() + EXPIRY_MARGIN < *expires {
+                return Ok(token.clone());
+            }
+        }
+        self.renew(&mut tokens).await
+    }
+
+    /// Graph refused `rejected` (401): renew once, unless another request
+    /// already did.
+    pub async fn renew_after_rejection(&self, rejected: &str) -> Result<String, Error> {
+        let mut tokens = self.tokens.lock().await;
+        if let Some((current, _)) = &tokens.access {
+            if current != rejected {
+                return Ok(current.clone());
+            }
+        }
+        self.renew(&mut tokens).await
+    }
+
+    async fn renew(&self, tokens: &mut Tokens) -> Result<String, Error> {
+        let client_id = self.target.client_id.as_str();
+        let response = if let Some(secret) = &self.app_only_secret {
+            post_token(
+                &self.http,
+                &self.target,
+                &[
+                    ("client_id", client_id),
+                    ("client_secret", secret),
+                    ("grant_type", "client_credentials"),
+                    ("scope", &self.scopes),
+                ],
+            )
+            .await
+        } else {
+            let Some(refresh) = tokens.refresh.clone() else {
+                return Err(signed_out("no refresh token is held"));
+            };
+            post_token(
+                &self.http,
+                &self.target,
+                &[
+                    ("client_id", client_id),
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", &refresh),
+                    ("scope", &self.scopes),
+                ],
+            )
+            .await
+        };
+        let response = response.map_err(|outcome| match outcome {
+            OAuthOutcome::Refused(refused) if refused.error == "invalid_grant" => signed_out(&format!(
+                "{}: {}",
+                refused.error,
+                first_line(&refused.error_description)
+            )),
+            other => sign_in_error(other),
+        })?;
+        if let Some(new_refresh) = &response.refresh_token {
+            // Rotation: keep only the new one, and store it at once.
+            tokens.refresh = Some(new_refresh.clone());
+            if let Some(store) = &self.on_refresh_token {
+                store(new_refresh);
+            }
+        }
+        tokens.access = Some((
+            response.access_token.clone(),
+            Instant::now() + Duration::from_secs(response.expires_in),
+        ));
+        Ok(response.access_token)
+    }
+}
+
+fn signed_out(details: &str) -> Error {
+    Error::new(
+        ErrorCode::SignedOut,
+        "Your sign-in has expired or was revoked. Sign in again to continue.",
+    )
+    .with_details(details)
+}
+
+fn random_text(length: usize) -> String {
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(length)
+        .map(char::from)
+        .collect()
+}
+
+/// Sign-in in the system browser: authorization code with PKCE (S256),
+/// redirected to a one-shot listener on 127.0.0.1.
+pub struct BrowserSignIn {
+    /// Open this in the system browser.
+    pub authorize_url: String,
+    target: SignInTarget,
+    listener: TcpListener,
+    redirect_uri: String,
+    verifier: String,
+    state: String,
+}
+
+impl BrowserSignIn {
+    pub async fn start(target: SignInTarget) -> Result<Self, Error> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await.map_err(|e| {
+            Error::new(
+                ErrorCode::SignInFailed,
+                "License Desk could not listen for the sign-in to come back.",
+            )
+            .with_details(e.to_string())
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| Error::new(ErrorCode::Internal, "No local port.").with_details(e.to_string()))?
+            .port();
+        let redirect_uri = format!("http://127.0.0.1:{port}");
+        let verifier = random_text(64);
+        let state = random_text(24);
+        let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+        let mut url = url::Url::parse(&target.url("authorize")).map_err(|e| {
+            Error::new(ErrorCode::SignInFailed, "The sign-in address is not valid.")
+                .with_details(e.to_string())
+        })?;
+        url.query_pairs_mut()
+            .append_pair("client_id", &target.client_id)
+            .append_pair("response_type", "code")
+            .append_pair("redirect_uri", &redirect_uri)
+            .append_pair("response_mode", "query")
+            .append_pair("scope", &target.delegated_scopes())
+            .append_pair("state", &state)
+            .append_pair("code_challenge", &challenge)
+            .append_pair("code_challenge_method", "S256")
+            .append_pair("prompt", "select_account");
+        Ok(Self {
+            authorize_url: url.into(),
+            target,
+            listener,
+            redirect_uri,
+            verifier,
+            state,
+        })
+    }
+
+    /// Waits for the browser to come back, then redeems the code. Drop the
+    /// future to cancel; after `timeout` it gives up.
+    pub async fn finish(self, timeout: Duration) -> Result<TokenResponse, Error> {
+        let code = tokio::time::timeout(timeout, self.wait_for_code())
+            .await
+            .map_err(|_| {
+                Error::new(
+                    ErrorCode::SignInTimedOut,
+                    "Nobody finished signing in in the browser in time. Start again.",
+                )
+            })??;
+        let http = self.target.endpoints.http_client()?;
+        post_token(
+            &http,
+            &self.target,
+            &[
+                ("client_id", self.target.client_id.as_str()),
+                ("grant_type", "authorization_code"),
+                ("code", &code),
+                ("redirect_uri", &self.redirect_uri),
+                ("code_verifier", &self.verifier),
+                ("scope", &self.target.delegated_scopes()),
+            ],
+        )
+        .await
+        .map_err(sign_in_error)
+    }
+
+    async fn wait_for_code(&self) -> Result<String, Error> {
+        loop {
+            let Ok((mut stream, _)) = self.listener.accept().await else {
+                continue;
+            };
+            let mut buffer = vec![0u8; 8192];
+            let mut read = 0;
+            while read < buffer.len() {
+                match stream.read(&mut buffer[read..]).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => read += n,
+                }
+                if buffer[..read].windows(4).any(|w| w == b"\r\n\r\n") {
+                    break;
+                }
+            }
+            let request = String::from_utf8_lossy(&buffer[..read]);
+            let target = request
+                .lines()
+                .next()
+                .and_then(|line| line.split_whitespace().nth(1))
+                .unwrap_or("/");
+            let params: Vec<(String, String)> = url::Url::parse(&format!("http://127.0.0.1{target}"))
+                .map(|u| u.query_pairs().into_owned().collect())
+                .unwrap_or_default();
+            let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+            if get("code").is_none() && get("error").is_none() {
+                // A favicon or a stray request: not the redirect.
+                let _ = stream
+                    .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .await;
+                continue;
+            }
+            let outcome = if get("state").as_deref() != Some(self.state.as_str()) {
+                Err(Error::new(
+                    ErrorCode::SignInFailed,
+                    "The sign-in answer did not match this sign-in. Start again.",
+                ))
+            } else if let Some(error) = get("error") {
+                let details = format!(
+                    "{error}: {}",
+                    first_line(&get("error_description").unwrap_or_default())
+                );
+                Err(if error == "access_denied" {
+                    Error::new(
+                        ErrorCode::SignInCancelled,
+                        "Signing in was cancelled in the browser.",
+                    )
+                    .with_details(details)
+                } else {
+                    Error::new(ErrorCode::SignInFailed, "Signing in failed in the browser.")
+                        .with_details(details)
+                })
+            } else {
+                get("code")
+                    .ok_or_else(|| Error::new(ErrorCode::SignInFailed, "The sign-in answer had no code."))
+            };
+            let page = match &outcome {
+                Ok(_) => "<h1>Signed in</h1><p>You can close this tab and return to License Desk.</p>",
+                Err(_) => {
+                    "<h1>Not signed in</h1><p>You can close this tab; License Desk says what happened.</p>"
+                }
+            };
+            let html = format!("<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>License Desk</title><body style=\"font-family:sans-serif\">{page}</body></html>");
+            let _ = stream
+                .write_all(format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{html}", html.len()).as_bytes())
+                .await;
+            return outcome;
+        }
+    }
+}
+
+/// The device code flow: the admin opens a page anywhere and types a code.
+pub struct DeviceSignIn {
+    pub user_code: String,
+    pub verification_uri: String,
+    pub message: String,
+    device_code: String,
+    interval: Duration,
+    expires_at: Instant,
+    target: SignInTarget,
+}
+
+#[derive(Deserialize)]
+struct DeviceCodeResponse {
+    user_code: String,
+    device_code: String,
+    verification_uri: String,
+    expires_in: u64,
+    interval: u64,
+    message: String,
+}
+
+impl DeviceSignIn {
+    pub async fn start(target: SignInTarget) -> Result<Self, Error> {
+        let http = target.endpoints.http_client()?;
+        let response = http
+            .post(target.url("devicecode"))
+            .form(&[
+                ("client_id", target.client_id.as_str()),
+                ("scope", &target.delegated_scopes()),
+            ])
+            .send()
+            .await
+            .map_err(network)?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(network)?;
+        if !status.is_success() {
+            let outcome = serde_json::from_slice::<OAuthError>(&body)
+                .map(OAuthOutcome::Refused)
+                .unwrap_or_else(|_| {
+                    OAuthOutcome::Failed(Error::new(
+                        ErrorCode::SignInFailed,
+                        "The sign-in service refused the request.",
+                    ))
+                });
+            return Err(sign_in_error(outcome));
+        }
+        let started: DeviceCodeResponse = serde_json::from_slice(&body).map_err(|e| {
+            Error::new(
+                ErrorCode::SignInFailed,
+                "The sign-in service sent an answer License Desk cannot read.",
+            )
+            .with_details(e.to_string())
+        })?;
+        Ok(Self {
+            user_code: started.user_code,
+            verification_uri: started.verification_uri,
+            message: started.message,
+            device_code: started.device_code,
+            interval: Duration::from_secs(started.interval.max(1)),
+            expires_at: Instant::now() + Duration::from_secs(started.expires_in),
+            target,
+        })
+    }
+
+    /// Polls until the admin has signed in, declined or let the code expire.
+    /// Drop the future to cancel.
+    pub async fn finish(self) -> Result<TokenResponse, Error> {
+        let http = self.target.endpoints.http_client()?;
+        let mut interval = self.interval;
+        loop {
+            let polled = post_token(
+                &http,
+                &self.target,
+                &[
+                    ("client_id", self.target.client_id.as_str()),
+                    ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+                    ("device_code", &self.device_code),
+                ],
+            )
+            .await;
+            match polled {
+                Ok(tokens) => return Ok(tokens),
+                Err(OAuthOutcome::Refused(refused)) if refused.error == "authorization_pending" => {}
+                Err(OAuthOutcome::Refused(refused)) if refused.error == "slow_down" => {
+                    interval += Duration::from_secs(5)
+                }
+                Err(other) => return Err(sign_in_error(other)),
+            }
+            if Instant::now() + interval > self.expires_at {
+                return Err(Error::new(
+                    ErrorCode::SignInTimedOut,
+                    "The sign-in code expired before it was used. Start again.",
+                ));
+            }
+            tokio::time::sleep(interval).await;
+        }
+    }
+}

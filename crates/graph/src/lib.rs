@@ -1,0 +1,26 @@
+//! License Desk's Microsoft Graph client.
+//!
+//! - [`endpoints`]: where a cloud (or a local tenant) keeps Graph and sign-in.
+//! - [`auth`]: signing in (authorization code with PKCE on a loopback
+//!   listener, device code, client credentials) and keeping the access
+//!   token fresh, with rotating refresh tokens handed to the keychain.
+//! - [`client`]: every request with one retry policy ([`retry`]): 429 waits
+//!   `Retry-After`, 503/504 back off, a 401 refreshes once, a dropped
+//!   connection is retried only where that cannot double a change.
+//!   Paging follows `@odata.nextLink`; `$batch` retries only what failed.
+//! - [`failure`]: Graph's answers turned into errors an admin can act on.
+//! - [`models`]: the Graph objects License Desk reads.
+//! - [`keychain`]: refresh tokens and secrets in the OS keychain, nowhere else.
+//!
+//! No Tauri here: the app wraps it, tests run it against the local tenant.
+
+pub mod auth;
+pub mod client;
+pub mod endpoints;
+pub mod failure;
+pub mod keychain;
+pub mod models;
+pub mod retry;
+
+pub use client::GraphClient;
+pub use endpoints::Endpoints;
