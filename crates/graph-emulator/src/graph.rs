@@ -185,8 +185,7 @@ fn authenticate(shared: &Shared, authorization: Option<&str>) -> Result<Claims, 
             GraphError::invalid_token("Access token validation failure. Invalid audience.")
         }
     })?;
-    let valid_from = shared.tokens_valid_from.load(std::sync::atomic::Ordering::SeqCst);
-    if claims.exp <= unix_now() || claims.iat < valid_from {
+    if claims.exp <= unix_now() || lock(&shared.tokens).is_expired(&claims.uti) {
         return Err(GraphError::invalid_token(
             "Lifetime validation failed, the token is expired.",
         ));

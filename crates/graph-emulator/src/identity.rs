@@ -415,6 +415,11 @@ fn graph_scopes(scopes: &[String]) -> Vec<String> {
     granted
 }
 
+fn issue_access_token(shared: &Shared, claims: &Claims) -> String {
+    lock(&shared.tokens).issue(&claims.uti);
+    shared.signer.sign(claims)
+}
+
 fn issue(
     shared: &Shared,
     grant: &Grant,
@@ -463,7 +468,7 @@ fn issue(
         "scope": scope.join(" "),
         "expires_in": TOKEN_LIFETIME,
         "ext_expires_in": TOKEN_LIFETIME,
-        "access_token": shared.signer.sign(&claims),
+        "access_token": issue_access_token(shared, &claims),
     });
     if asked("offline_access") {
         let refresh = random_token(64);
@@ -598,7 +603,7 @@ fn token(shared: &Shared, request: &Request) -> Result<Value, OAuthError> {
                 uti: random_token(16),
             };
             Ok(
-                json!({"token_type": "Bearer", "expires_in": TOKEN_LIFETIME, "ext_expires_in": TOKEN_LIFETIME, "access_token": shared.signer.sign(&claims)}),
+                json!({"token_type": "Bearer", "expires_in": TOKEN_LIFETIME, "ext_expires_in": TOKEN_LIFETIME, "access_token": issue_access_token(shared, &claims)}),
             )
         }
         DEVICE_CODE_GRANT => {

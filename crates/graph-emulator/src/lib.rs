@@ -25,7 +25,6 @@ pub mod token;
 use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -102,8 +101,9 @@ pub(crate) struct Shared {
     pub rng: Mutex<ChaCha8Rng>,
     pub signer: Signer,
     pub sessions: Mutex<identity::Sessions>,
-    /// Tokens issued before this second (Unix time) count as expired.
-    pub tokens_valid_from: AtomicU64,
+    /// Access tokens issued so far (by their `uti`) and those expired on
+    /// demand: an expired token stays refused, a newer one works at once.
+    pub tokens: Mutex<IssuedTokens>,
     pub apps: Vec<AppRegistration>,
     log: Mutex<Vec<LogEntry>>,
     log_file: Option<Mutex<std::fs::File>>,
@@ -179,7 +179,7 @@ impl Emulator {
             rng: Mutex::new(ChaCha8Rng::seed_from_u64(config.seed)),
             signer: Signer::new(key),
             sessions: Mutex::new(identity::Sessions::default()),
-            tokens_valid_from: AtomicU64::new(0),
+            tokens: Mutex::new(IssuedTokens::default()),
             apps,
             log: Mutex::new(Vec::new()),
             log_file,
@@ -247,8 +247,25 @@ impl Drop for Emulator {
 }
 
 fn expire_tokens(shared: &Shared) {
-    // Tokens carry whole seconds; anything issued up to now is stale.
-    shared.tokens_valid_from.store(unix_now() + 1, Ordering::SeqCst);
+    let mut tokens = lock(&shared.tokens);
+    let live = std::mem::take(&mut tokens.live);
+    tokens.expired.extend(live);
+}
+
+#[derive(Default)]
+pub(crate) struct IssuedTokens {
+    live: std::collections::HashSet<String>,
+    expired: std::collections::HashSet<String>,
+}
+
+impl IssuedTokens {
+    pub fn issue(&mut self, uti: &str) {
+        self.live.insert(uti.to_owned());
+    }
+
+    pub fn is_expired(&self, uti: &str) -> bool {
+        self.expired.contains(uti)
+    }
 }
 
 async fn route(shared: Arc<Shared>, request: Request) -> Outcome {
