@@ -247,13 +247,15 @@ impl GraphClient {
     }
 
     /// Every item of a collection, following `@odata.nextLink` exactly as
-    /// given; `on_page` hears how many items have arrived so far.
+    /// given; `on_page` hears how many items have arrived so far, and the
+    /// total when the first page carried `@odata.count`.
     pub async fn get_all<T: DeserializeOwned>(
         &self,
         first: Request,
-        mut on_page: impl FnMut(usize),
+        mut on_page: impl FnMut(usize, Option<usize>),
     ) -> Result<Vec<T>, Error> {
         let mut items = Vec::new();
+        let mut total = None;
         let mut request = first;
         loop {
             let mut page = self.send_ok(&request).await?;
@@ -261,13 +263,16 @@ impl GraphClient {
                 .get("@odata.nextLink")
                 .and_then(Value::as_str)
                 .map(str::to_owned);
+            if let Some(count) = page.get("@odata.count").and_then(Value::as_u64) {
+                total = Some(count as usize);
+            }
             if let Some(Value::Array(values)) = page.get_mut("value").map(Value::take) {
                 items.reserve(values.len());
                 for value in values {
                     items.push(serde_json::from_value(value).map_err(unreadable)?);
                 }
             }
-            on_page(items.len());
+            on_page(items.len(), total);
             match next {
                 Some(link) => {
                     request = Request {

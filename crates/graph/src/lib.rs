@@ -11,6 +11,7 @@
 //! - [`failure`]: Graph's answers turned into errors an admin can act on.
 //! - [`models`]: the Graph objects License Desk reads.
 //! - [`keychain`]: refresh tokens and secrets in the OS keychain, nowhere else.
+//! - [`tenant`]: who is signed in, and the whole tenant read with progress.
 //!
 //! No Tauri here: the app wraps it, tests run it against the local tenant.
 
@@ -21,6 +22,7 @@ pub mod failure;
 pub mod keychain;
 pub mod models;
 pub mod retry;
+pub mod tenant;
 
 pub use client::GraphClient;
 pub use endpoints::Endpoints;

@@ -98,7 +98,7 @@ async fn server_errors_are_retried_and_dropped_writes_are_never_resent() {
     let users: Vec<User> = client
         .get_all(
             Request::get(format!("/users?$select={USER_FIELDS}&$top=7")),
-            |_| {},
+            |_, _| {},
         )
         .await
         .unwrap();
@@ -180,7 +180,7 @@ async fn pages_follow_next_links_and_errors_are_typed() {
     let users: Vec<User> = client
         .get_all(
             Request::get(format!("/users?$select={USER_FIELDS}&$top=999")),
-            |n| progress.push(n),
+            |n, _| progress.push(n),
         )
         .await
         .unwrap();

@@ -1,0 +1,171 @@
+//! Reading a whole tenant: who is signed in and what they may do, the
+//! products, the subscriptions, every user with how each license is held,
+//! and the names of the groups licenses come from.
+
+use std::collections::{BTreeSet, HashMap};
+
+use license_desk_core::Error;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::client::{GraphClient, Request};
+use crate::models::{
+    CompanySubscription, DirectoryObject, Group, Me, Organization, SubscribedSku, User, GROUP_FIELDS,
+    SKU_FIELDS, USER_FIELDS,
+};
+
+/// Role template ids of the roles that may change licenses.
+pub const LICENSE_ROLES: [(Uuid, &str); 4] = [
+    (
+        uuid::uuid!("62e90394-69f5-4237-9190-012177145e10"),
+        "Global Administrator",
+    ),
+    (
+        uuid::uuid!("4d6ac14f-3453-41d0-bef9-a3e0c569773a"),
+        "License Administrator",
+    ),
+    (
+        uuid::uuid!("fe930be7-5e62-47db-91af-98c3a49a38b1"),
+        "User Administrator",
+    ),
+    (
+        uuid::uuid!("9360feb5-f418-4baa-8175-e2a00bac4301"),
+        "Directory Writers",
+    ),
+];
+
+/// The signed-in admin, and which of the license roles they hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedInAdmin {
+    pub display_name: String,
+    pub user_principal_name: String,
+    pub license_roles: Vec<String>,
+}
+
+impl SignedInAdmin {
+    pub fn may_manage_licenses(&self) -> bool {
+        !self.license_roles.is_empty()
+    }
+}
+
+#[derive(Deserialize)]
+struct Collection<T> {
+    value: Vec<T>,
+}
+
+/// `/me` and `/me/memberOf`: read before anything is tried.
+pub async fn signed_in_admin(client: &GraphClient) -> Result<SignedInAdmin, Error> {
+    let me: Me = client.get("/me?$select=id,displayName,userPrincipalName").await?;
+    let member_of: Vec<DirectoryObject> = client
+        .get_all(
+            Request::get("/me/memberOf?$select=id,displayName,roleTemplateId"),
+            |_, _| {},
+        )
+        .await?;
+    let license_roles = member_of
+        .iter()
+        .filter(|o| o.odata_type == "#microsoft.graph.directoryRole")
+        .filter_map(|o| o.role_template_id)
+        .filter_map(|t| {
+            LICENSE_ROLES
+                .iter()
+                .find(|(id, _)| *id == t)
+                .map(|(_, name)| (*name).to_owned())
+        })
+        .collect();
+    Ok(SignedInAdmin {
+        display_name: me.display_name.unwrap_or_else(|| me.user_principal_name.clone()),
+        user_principal_name: me.user_principal_name,
+        license_roles,
+    })
+}
+
+/// How far loading has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadProgress {
+    pub users_loaded: usize,
+    /// Known from the first page (`$count`).
+    pub users_total: Option<usize>,
+}
+
+/// Everything License Desk shows about a tenant, as read at one moment.
+#[derive(Debug, Clone)]
+pub struct TenantSnapshot {
+    pub organization: Organization,
+    pub products: Vec<SubscribedSku>,
+    pub subscriptions: Vec<CompanySubscription>,
+    pub users: Vec<User>,
+    /// The groups licenses are inherited from, by id.
+    pub groups: HashMap<Uuid, Group>,
+}
+
+/// Reads the whole tenant. Products and subscriptions load while users page.
+pub async fn load(
+    client: &GraphClient,
+    mut progress: impl FnMut(LoadProgress) + Send,
+) -> Result<TenantSnapshot, Error> {
+    let organizations =
+        client.get::<Collection<Organization>>("/organization?$select=id,displayName,verifiedDomains");
+    let products_path = format!("/subscribedSkus?$select={SKU_FIELDS}");
+    let products = client.get::<Collection<SubscribedSku>>(&products_path);
+    let subscriptions = client.get::<Collection<CompanySubscription>>("/directory/subscriptions");
+    let users = async {
+        // The count rides on the first page; the header goes with every page.
+        let first = Request {
+            eventual: true,
+            ..Request::get(format!("/users?$select={USER_FIELDS}&$top=999&$count=true"))
+        };
+        client
+            .get_all(first, |users_loaded, users_total| {
+                progress(LoadProgress {
+                    users_loaded,
+                    users_total,
+                })
+            })
+            .await
+    };
+    let (organizations, products, subscriptions, users) =
+        tokio::join!(organizations, products, subscriptions, users);
+    let users: Vec<User> = users?;
+    let organization = organizations?.value.into_iter().next().ok_or_else(|| {
+        Error::new(
+            license_desk_core::ErrorCode::GraphRequestFailed,
+            "Microsoft Graph returned no organisation for this sign-in.",
+        )
+    })?;
+    let group_ids: BTreeSet<Uuid> = users
+        .iter()
+        .flat_map(|u| {
+            u.license_assignment_states
+                .iter()
+                .filter_map(|s| s.assigned_by_group)
+        })
+        .collect();
+    Ok(TenantSnapshot {
+        organization,
+        products: products?.value,
+        subscriptions: subscriptions?.value,
+        groups: groups(client, &group_ids).await?,
+        users,
+    })
+}
+
+/// Group names and kinds, twenty to a batch.
+async fn groups(client: &GraphClient, ids: &BTreeSet<Uuid>) -> Result<HashMap<Uuid, Group>, Error> {
+    let ids: Vec<&Uuid> = ids.iter().collect();
+    let mut found = HashMap::new();
+    for chunk in ids.chunks(20) {
+        let requests: Vec<Request> = chunk
+            .iter()
+            .map(|id| Request::get(format!("/groups/{id}?$select={GROUP_FIELDS}")))
+            .collect();
+        for answer in client.batch(&requests).await? {
+            if answer.status == 200 {
+                if let Ok(group) = serde_json::from_value::<Group>(answer.body) {
+                    found.insert(group.id, group);
+                }
+            }
+        }
+    }
+    Ok(found)
+}
