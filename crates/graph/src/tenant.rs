@@ -4,7 +4,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use license_desk_core::Error;
+use license_desk_core::overview::{
+    AdminSummary, LoadProgress, ProductStatus, ProductSummary, TenantOverview,
+};
+use license_desk_core::{products, Error};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -80,14 +83,6 @@ pub async fn signed_in_admin(client: &GraphClient) -> Result<SignedInAdmin, Erro
     })
 }
 
-/// How far loading has come.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LoadProgress {
-    pub users_loaded: usize,
-    /// Known from the first page (`$count`).
-    pub users_total: Option<usize>,
-}
-
 /// Everything License Desk shows about a tenant, as read at one moment.
 #[derive(Debug, Clone)]
 pub struct TenantSnapshot {
@@ -116,10 +111,10 @@ pub async fn load(
             ..Request::get(format!("/users?$select={USER_FIELDS}&$top=999&$count=true"))
         };
         client
-            .get_all(first, |users_loaded, users_total| {
+            .get_all(first, |loaded, total| {
                 progress(LoadProgress {
-                    users_loaded,
-                    users_total,
+                    users_loaded: loaded as u32,
+                    users_total: total.map(|t| t as u32),
                 })
             })
             .await
@@ -168,4 +163,52 @@ async fn groups(client: &GraphClient, ids: &BTreeSet<Uuid>) -> Result<HashMap<Uu
         }
     }
     Ok(found)
+}
+
+impl TenantSnapshot {
+    /// What the views show: products by name with their seats, and counts.
+    pub fn overview(&self, admin: Option<&SignedInAdmin>) -> TenantOverview {
+        let self_service: BTreeSet<Uuid> = self
+            .subscriptions
+            .iter()
+            .filter(|s| s.is_self_service())
+            .map(|s| s.sku_id)
+            .collect();
+        let products = self
+            .products
+            .iter()
+            .filter(|p| p.applies_to == "User")
+            .map(|p| {
+                let seats = p.prepaid_units.enabled + p.prepaid_units.warning;
+                ProductSummary {
+                    sku_id: p.sku_id.to_string(),
+                    part_number: p.sku_part_number.clone(),
+                    name: products::friendly_name(&p.sku_part_number).map(str::to_owned),
+                    status: ProductStatus::from_graph(&p.capability_status),
+                    seats,
+                    assigned: p.consumed_units,
+                    available: i64::from(seats) - i64::from(p.consumed_units),
+                    self_service: self_service.contains(&p.sku_id),
+                }
+            })
+            .collect();
+        let licensed = |u: &&User| !u.assigned_licenses.is_empty();
+        TenantOverview {
+            tenant_name: self.organization.display_name.clone(),
+            admin: admin.map(|a| AdminSummary {
+                display_name: a.display_name.clone(),
+                user_principal_name: a.user_principal_name.clone(),
+                license_roles: a.license_roles.clone(),
+            }),
+            products,
+            users_total: self.users.len() as u32,
+            users_licensed: self.users.iter().filter(licensed).count() as u32,
+            disabled_with_licenses: self
+                .users
+                .iter()
+                .filter(licensed)
+                .filter(|u| u.account_enabled == Some(false))
+                .count() as u32,
+        }
+    }
 }

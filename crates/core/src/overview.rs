@@ -1,0 +1,76 @@
+//! What the views show of a tenant, as it crosses to the UI.
+
+use serde::{Deserialize, Serialize};
+
+/// A product's state as Microsoft reports it (`capabilityStatus`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ProductStatus {
+    Enabled,
+    /// Expired, in its grace period: still works, must be renewed.
+    Warning,
+    /// Cancelled; can still be reactivated for a while.
+    Suspended,
+    /// Locked by Microsoft (e.g. unpaid); users lose access.
+    LockedOut,
+    Deleted,
+}
+
+impl ProductStatus {
+    pub fn from_graph(status: &str) -> Self {
+        match status {
+            "Warning" => Self::Warning,
+            "Suspended" => Self::Suspended,
+            "LockedOut" => Self::LockedOut,
+            "Deleted" => Self::Deleted,
+            _ => Self::Enabled,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ProductSummary {
+    pub sku_id: String,
+    pub part_number: String,
+    /// Microsoft's name for it; `None` when unknown (show the part number).
+    pub name: Option<String>,
+    pub status: ProductStatus,
+    /// Seats that can be assigned: enabled plus those in their grace period.
+    pub seats: u32,
+    pub assigned: u32,
+    /// May be negative when more are assigned than paid for.
+    pub available: i64,
+    /// Bought by a user themselves: admins cannot change its licenses.
+    pub self_service: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminSummary {
+    pub display_name: String,
+    pub user_principal_name: String,
+    /// Which of Global, License or User Administrator (or Directory
+    /// Writers) the admin holds; empty means they cannot change licenses.
+    pub license_roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantOverview {
+    pub tenant_name: String,
+    pub admin: Option<AdminSummary>,
+    pub products: Vec<ProductSummary>,
+    pub users_total: u32,
+    pub users_licensed: u32,
+    /// Disabled accounts that still hold at least one license.
+    pub disabled_with_licenses: u32,
+}
+
+/// How far reading a tenant has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LoadProgress {
+    pub users_loaded: u32,
+    pub users_total: Option<u32>,
+}
