@@ -6,6 +6,8 @@ fn main() {
         "save_settings",
         "connection_status",
         "clouds",
+        "startup_options",
+        "open_demo",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

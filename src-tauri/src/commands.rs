@@ -1,9 +1,21 @@
 //! The IPC surface. Each command only converts between Tauri and the domain.
 
+use license_desk_core::overview::{LoadProgress, TenantOverview};
 use license_desk_core::{cloud::CloudEndpoints, Cloud, Connection, Error, ErrorCode, Settings};
+use license_desk_graph::tenant;
+use serde::Serialize;
+use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
-use crate::{settings_store, state::AppState};
+use crate::state::AppState;
+use crate::{demo, settings_store};
+
+fn internal() -> Error {
+    Error::new(
+        ErrorCode::Internal,
+        "License Desk hit an internal error. Restart the app.",
+    )
+}
 
 #[tauri::command]
 #[specta::specta]
@@ -25,12 +37,7 @@ pub fn connection_status(state: State<'_, AppState>) -> Result<Connection, Error
         .connection
         .lock()
         .map(|connection| connection.clone())
-        .map_err(|_| {
-            Error::new(
-                ErrorCode::Internal,
-                "License Desk hit an internal error. Restart the app.",
-            )
-        })
+        .map_err(|_| internal())
 }
 
 /// The clouds offered at sign-in, with their hosts.
@@ -38,4 +45,41 @@ pub fn connection_status(state: State<'_, AppState>) -> Result<Connection, Error
 #[specta::specta]
 pub fn clouds() -> Vec<CloudEndpoints> {
     Cloud::ALL.iter().map(|cloud| cloud.endpoints()).collect()
+}
+
+/// How the app was started.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct StartupOptions {
+    /// `license-desk --demo`: open the demo tenant at once.
+    pub demo: bool,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn startup_options() -> StartupOptions {
+    StartupOptions {
+        demo: std::env::args().skip(1).any(|a| a == "--demo"),
+    }
+}
+
+/// Opens the built-in demo tenant and reads it, reporting progress.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_demo(
+    state: State<'_, AppState>,
+    on_progress: Channel<LoadProgress>,
+) -> Result<TenantOverview, Error> {
+    let mut open = state.demo.lock().await;
+    let demo = demo::open().await?;
+    let admin = tenant::signed_in_admin(&demo.client).await?;
+    let snapshot = tenant::load(&demo.client, |progress| {
+        // A closed window stops listening; loading goes on regardless.
+        let _ = on_progress.send(progress);
+    })
+    .await?;
+    let overview = snapshot.overview(Some(&admin));
+    *open = Some(demo);
+    *state.connection.lock().map_err(|_| internal())? = Connection::Demo;
+    Ok(overview)
 }

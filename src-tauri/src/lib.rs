@@ -2,6 +2,7 @@
 //! crates. Rules live in `license-desk-core`, not here.
 
 mod commands;
+mod demo;
 mod settings_store;
 mod state;
 
@@ -14,6 +15,8 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
         commands::save_settings,
         commands::connection_status,
         commands::clouds,
+        commands::startup_options,
+        commands::open_demo,
     ])
 }
 

@@ -9,8 +9,9 @@ use license_desk_e2e::{App, Locator};
 async fn main() {
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
     std::fs::create_dir_all(&out).expect("docs/screenshots can be made");
-    let app = App::launch("screenshots").await;
-    for view in ["users", "licenses", "settings"] {
+    let app = App::launch_with_args("screenshots", &["--demo"]).await;
+    app.wait_for(Locator::Css("[data-testid='users-summary']")).await;
+    for view in ["licenses", "users", "settings"] {
         app.wait_for(Locator::Css(&format!("nav button[data-view='{view}']")))
             .await
             .click()

@@ -58,9 +58,14 @@ pub struct App {
 impl App {
     /// Starts the app with empty data folders for `test`.
     pub async fn launch(test: &str) -> App {
+        Self::launch_with_args(test, &[]).await
+    }
+
+    /// Starts the app with command-line arguments (e.g. `--demo`).
+    pub async fn launch_with_args(test: &str, args: &[&str]) -> App {
         let data = artifacts_dir(test).join("data");
         let _ = std::fs::remove_dir_all(&data);
-        Self::launch_with(data).await
+        Self::launch_with(data, args).await
     }
 
     /// Quits the app and starts it again on the same data folders, as a
@@ -68,10 +73,10 @@ impl App {
     pub async fn relaunch(self) -> App {
         let data = self.data.clone();
         self.quit().await;
-        Self::launch_with(data).await
+        Self::launch_with(data, &[]).await
     }
 
-    async fn launch_with(data: PathBuf) -> App {
+    async fn launch_with(data: PathBuf, args: &[&str]) -> App {
         for folder in ["data", "config", "cache"] {
             std::fs::create_dir_all(data.join(folder)).expect("test data folders can be made");
         }
@@ -99,7 +104,7 @@ impl App {
         capabilities.insert("browserName".into(), "wry".into());
         capabilities.insert(
             "tauri:options".into(),
-            serde_json::json!({ "application": app_binary() }),
+            serde_json::json!({ "application": app_binary(), "args": args }),
         );
         let client =
             fantoccini::ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
@@ -182,7 +187,16 @@ where
     F: FnOnce(App) -> Fut,
     Fut: Future<Output = (App, TestResult)> + Send + 'static,
 {
-    let app = App::launch(test).await;
+    run_with_args(test, &[], body).await;
+}
+
+/// [`run`], with the app started with `args`.
+pub async fn run_with_args<F, Fut>(test: &str, args: &[&str], body: F)
+where
+    F: FnOnce(App) -> Fut,
+    Fut: Future<Output = (App, TestResult)> + Send + 'static,
+{
+    let app = App::launch_with_args(test, args).await;
     let client = app.client.clone();
     let outcome = tokio::spawn(body(app)).await;
     let failure = match outcome {

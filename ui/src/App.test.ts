@@ -3,11 +3,13 @@ import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/sv
 import axe from "axe-core";
 import App from "./App.svelte";
 import { setLanguage } from "./lib/i18n.svelte";
+import { tenant } from "./lib/tenant.svelte";
 import { fakeBackend } from "./test/ipc";
 
 afterEach(() => {
   cleanup();
   setLanguage("en");
+  Object.assign(tenant, { overview: null, progress: null, loading: false, error: null });
 });
 
 async function renderApp() {
@@ -68,15 +70,48 @@ describe("the app shell", () => {
     expect(alert.textContent).toContain("License Desk could not save its settings.");
   });
 
+  it("opens the demo tenant and shows its products by name, in the chosen language's numbers", async () => {
+    const backend = fakeBackend({ settings: { language: "sv", cloud: "worldwide" } });
+    render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: "Prova demoklienten" }));
+    await waitFor(() => expect(screen.getByTestId("connection").textContent).toBe("Demoklient: inget verkligt ändras"));
+    expect(backend.calls.some((c) => c.cmd === "open_demo")).toBe(true);
+    expect(screen.getByTestId("users-summary").textContent).toContain("1\u00a0500 användare");
+    await fireEvent.click(screen.getByRole("button", { name: "Licenser" }));
+    const premium = screen.getByText("Microsoft 365 Business Premium").closest("tr")!;
+    expect(premium.textContent).toContain("SPB");
+    const project = document.querySelector('tr[data-part-number="PROJECTPROFESSIONAL"]')!;
+    expect(project.querySelector(".product-name")!.textContent).toBe("PROJECTPROFESSIONAL");
+    expect(project.querySelector(".product-status")!.textContent).toContain("respitperiod");
+    expect(project.textContent).toContain("Fler tilldelade än betalda");
+    expect(screen.getByTestId("self-service").textContent).toContain("självbetjäning");
+  });
+
+  it("opens the demo at once when started with --demo", async () => {
+    const backend = fakeBackend({ startDemo: true });
+    render(App);
+    await waitFor(() => expect(backend.calls.some((c) => c.cmd === "open_demo")).toBe(true));
+    expect(await screen.findByTestId("users-summary")).toBeTruthy();
+  });
+
   it("has no accessibility violations axe can find", async () => {
     fakeBackend();
     const { container } = await renderApp();
+    const check = async (label: string) => {
+      // jsdom does no layout, so contrast is checked by eye, not here.
+      const result = await axe.run(container, { rules: { "color-contrast": { enabled: false } } });
+      expect(result.violations.map((v) => `${v.id}: ${v.help}`), label).toEqual([]);
+    };
     for (const name of ["Users", "Licenses", "Settings"]) {
       await fireEvent.click(screen.getByRole("button", { name }));
       await screen.findByRole("heading", { name });
-      // jsdom does no layout, so contrast is checked by eye, not here.
-      const result = await axe.run(container, { rules: { "color-contrast": { enabled: false } } });
-      expect(result.violations.map((v) => `${v.id}: ${v.help}`), name).toEqual([]);
+      await check(name);
     }
+    await fireEvent.click(screen.getByRole("button", { name: "Users" }));
+    await fireEvent.click(await screen.findByRole("button", { name: "Try the demo tenant" }));
+    await screen.findByTestId("users-summary");
+    await check("Users with a tenant");
+    await fireEvent.click(screen.getByRole("button", { name: "Licenses" }));
+    await check("Licenses with a tenant");
   });
 });

@@ -1,9 +1,9 @@
 //! What the views show of a tenant, as it crosses to the UI.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// A product's state as Microsoft reports it (`capabilityStatus`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum ProductStatus {
     Enabled,
@@ -28,7 +28,7 @@ impl ProductStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductSummary {
     pub sku_id: String,
@@ -40,12 +40,12 @@ pub struct ProductSummary {
     pub seats: u32,
     pub assigned: u32,
     /// May be negative when more are assigned than paid for.
-    pub available: i64,
+    pub available: i32,
     /// Bought by a user themselves: admins cannot change its licenses.
     pub self_service: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct AdminSummary {
     pub display_name: String,
@@ -55,7 +55,7 @@ pub struct AdminSummary {
     pub license_roles: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct TenantOverview {
     pub tenant_name: String,
@@ -68,7 +68,7 @@ pub struct TenantOverview {
 }
 
 /// How far reading a tenant has come.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct LoadProgress {
     pub users_loaded: u32,

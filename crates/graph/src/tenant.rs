@@ -187,7 +187,7 @@ impl TenantSnapshot {
                     status: ProductStatus::from_graph(&p.capability_status),
                     seats,
                     assigned: p.consumed_units,
-                    available: i64::from(seats) - i64::from(p.consumed_units),
+                    available: seats as i32 - p.consumed_units as i32,
                     self_service: self_service.contains(&p.sku_id),
                 }
             })

@@ -26,3 +26,8 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
     name in params ? String(params[name]) : whole,
   );
 }
+
+/** A number as the current language writes it (1 234 in Swedish). */
+export function formatNumber(value: number): string {
+  return new Intl.NumberFormat(current === "sv" ? "sv-SE" : "en-GB").format(value);
+}

@@ -1,13 +1,28 @@
 // A stand-in for the Rust side in UI unit tests: records every call and
 // answers like the real commands would.
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import type { Connection, Settings } from "../lib/bindings";
+import type { Connection, Settings, TenantOverview } from "../lib/bindings";
+
+export const demoOverview: TenantOverview = {
+  tenantName: "Northwind Traders",
+  admin: { displayName: "Ann Admin", userPrincipalName: "admin@northwindtraders.example", licenseRoles: ["Global Administrator"] },
+  products: [
+    { skuId: "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46", partNumber: "SPB", name: "Microsoft 365 Business Premium", status: "enabled", seats: 96, assigned: 86, available: 10, selfService: false },
+    { skuId: "c5928f49-12ba-48f7-ada3-0d743a3601d5", partNumber: "VISIOCLIENT", name: "Visio Plan 2", status: "enabled", seats: 4, assigned: 2, available: 2, selfService: true },
+    { skuId: "53818b1b-4a27-454b-8896-0dba576410e6", partNumber: "PROJECTPROFESSIONAL", name: null, status: "warning", seats: 8, assigned: 9, available: -1, selfService: false },
+  ],
+  usersTotal: 1500,
+  usersLicensed: 1380,
+  disabledWithLicenses: 7,
+};
 
 export interface FakeBackend {
   settings: Settings;
   connection: Connection;
   calls: { cmd: string; args: unknown }[];
   failSave?: { code: string; message: string };
+  startDemo?: boolean;
+  overview?: TenantOverview;
 }
 
 export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
@@ -15,6 +30,7 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
     settings: { language: "en", cloud: "worldwide" },
     connection: { kind: "none" },
     calls: [],
+    overview: demoOverview,
     ...initial,
   };
   clearMocks();
@@ -30,6 +46,11 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
       }
       case "connection_status":
         return backend.connection;
+      case "startup_options":
+        return { demo: backend.startDemo ?? false };
+      case "open_demo":
+        backend.connection = { kind: "demo" };
+        return backend.overview;
       case "clouds":
         return [
           { cloud: "worldwide", graph: "https://graph.microsoft.com", login: "https://login.microsoftonline.com", adminCenter: "https://admin.microsoft.com" },

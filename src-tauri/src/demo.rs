@@ -1,0 +1,42 @@
+//! The built-in demo tenant: the local tenant in-process, signed in to as
+//! its Global Administrator, with a little latency so progress shows.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use graph_emulator::{apps::PUBLIC_CLIENT_ID, generate, Config, Emulator};
+use license_desk_core::{Error, ErrorCode};
+use license_desk_graph::auth::{DeviceSignIn, Session, SignInTarget};
+use license_desk_graph::retry::RetryPolicy;
+use license_desk_graph::{Endpoints, GraphClient};
+
+pub const DEMO_ADMIN: &str = "admin@northwindtraders.example";
+
+/// A running demo: the tenant lives as long as this does.
+pub struct Demo {
+    pub client: Arc<GraphClient>,
+    _tenant: Emulator,
+}
+
+pub async fn open() -> Result<Demo, Error> {
+    let mut config = Config::new(generate::demo());
+    config.latency = Duration::from_millis(40);
+    // The device code is approved at once: there is nobody to type it.
+    config.approve = Some(DEMO_ADMIN.to_owned());
+    let tenant = Emulator::start(config).await.map_err(|e| {
+        Error::new(ErrorCode::Internal, "The demo tenant could not start.").with_details(e.to_string())
+    })?;
+    let target = SignInTarget {
+        endpoints: Endpoints::local(tenant.base_url(), None),
+        tenant: "organizations".to_owned(),
+        client_id: PUBLIC_CLIENT_ID.to_string(),
+    };
+    let tokens = DeviceSignIn::start(target.clone()).await?.finish().await?;
+    // Demo sign-ins are never stored: no keychain entry, nothing to forget.
+    let session = Session::delegated(target, &tokens, None)?;
+    let client = GraphClient::new(Arc::new(session), RetryPolicy::default())?;
+    Ok(Demo {
+        client: Arc::new(client),
+        _tenant: tenant,
+    })
+}

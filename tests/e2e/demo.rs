@@ -1,0 +1,81 @@
+//! The built-in demo tenant in the real window: reached from the empty
+//! views or with `--demo`, read with progress, shown by product name.
+
+use license_desk_e2e::{run, run_with_args, App, Locator, TestResult};
+
+async fn products_show(app: &App) -> TestResult {
+    app.wait_for(Locator::Css("nav button[data-view='licenses']"))
+        .await
+        .click()
+        .await?;
+    let premium = app.wait_for(Locator::Css("tr[data-part-number='SPB']")).await;
+    let text = premium.text().await?;
+    assert!(text.contains("Microsoft 365 Business Premium"), "{text}");
+    let visio = app
+        .wait_for(Locator::Css("tr[data-part-number='VISIOCLIENT']"))
+        .await;
+    assert!(visio.text().await?.contains("self-service"));
+    let project = app
+        .wait_for(Locator::Css(
+            "tr[data-part-number='PROJECTPROFESSIONAL'] .product-status",
+        ))
+        .await;
+    assert!(project.text().await?.contains("grace period"));
+    let rows = app
+        .client
+        .find_all(Locator::Css("table.products tbody tr"))
+        .await?;
+    assert_eq!(rows.len(), 10);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_demo_tenant_opens_from_the_empty_view() {
+    run("the_demo_tenant_opens_from_the_empty_view", |app| async move {
+        let result = async {
+            app.wait_for(Locator::Css("button[data-action='open-demo']"))
+                .await
+                .click()
+                .await?;
+            // The same tenant, counted here from the fixture itself.
+            let demo = graph_emulator::directory::Directory::new(graph_emulator::generate::demo());
+            let licensed = demo
+                .users()
+                .iter()
+                .filter(|u| !demo.assigned_licenses(u).is_empty())
+                .count();
+            let expected = format!("150 users; {licensed} hold at least one license.");
+            app.wait_for_text("[data-testid='users-summary']", &expected)
+                .await?;
+            app.wait_for_text("[data-testid='connection']", "Demo tenant: nothing real changes")
+                .await?;
+            let admin = app.wait_for(Locator::Css(".admin")).await.text().await?;
+            assert!(
+                admin.contains("admin@northwindtraders.example") && admin.contains("Global Administrator"),
+                "{admin}"
+            );
+            products_show(&app).await
+        }
+        .await;
+        (app, result)
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn demo_flag_opens_the_demo_at_once() {
+    run_with_args(
+        "demo_flag_opens_the_demo_at_once",
+        &["--demo"],
+        |app| async move {
+            let result = async {
+                app.wait_for_text("[data-testid='connection']", "Demo tenant: nothing real changes")
+                    .await?;
+                products_show(&app).await
+            }
+            .await;
+            (app, result)
+        },
+    )
+    .await;
+}
