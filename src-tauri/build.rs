@@ -8,6 +8,13 @@ fn main() {
         "clouds",
         "startup_options",
         "open_demo",
+        "sign_in_with_browser",
+        "start_device_sign_in",
+        "finish_device_sign_in",
+        "sign_in_app_only",
+        "cancel_sign_in",
+        "restore_sign_in",
+        "sign_out",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

@@ -1,20 +1,39 @@
 //! The IPC surface. Each command only converts between Tauri and the domain.
 
-use license_desk_core::overview::{LoadProgress, TenantOverview};
+use std::sync::Arc;
+use std::time::Duration;
+
+use license_desk_core::overview::{DeviceCodePrompt, LoadProgress, SignedIn, TenantOverview};
 use license_desk_core::{cloud::CloudEndpoints, Cloud, Connection, Error, ErrorCode, Settings};
-use license_desk_graph::tenant;
+use license_desk_graph::auth::{BrowserSignIn, DeviceSignIn, Session};
+use license_desk_graph::keychain::{self, Secret};
+use license_desk_graph::retry::RetryPolicy;
+use license_desk_graph::{tenant, GraphClient};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
+use tauri_plugin_opener::OpenerExt;
 
-use crate::state::AppState;
-use crate::{demo, settings_store};
+use crate::state::{AppState, OpenTenant};
+use crate::{demo, settings_store, sign_in};
+
+/// How long a browser sign-in may take before it gives up.
+const BROWSER_SIGN_IN_TIMEOUT: Duration = Duration::from_secs(300);
 
 fn internal() -> Error {
     Error::new(
         ErrorCode::Internal,
         "License Desk hit an internal error. Restart the app.",
     )
+}
+
+fn cancelled() -> Error {
+    Error::new(ErrorCode::SignInCancelled, "Signing in was cancelled.")
+}
+
+fn set_connection(state: &AppState, connection: Connection) -> Result<(), Error> {
+    *state.connection.lock().map_err(|_| internal())? = connection;
+    Ok(())
 }
 
 #[tauri::command]
@@ -70,16 +89,179 @@ pub async fn open_demo(
     state: State<'_, AppState>,
     on_progress: Channel<LoadProgress>,
 ) -> Result<TenantOverview, Error> {
-    let mut open = state.demo.lock().await;
-    let demo = demo::open().await?;
-    let admin = tenant::signed_in_admin(&demo.client).await?;
-    let snapshot = tenant::load(&demo.client, |progress| {
+    let mut open = state.open.lock().await;
+    let (tenant_server, client) = demo::open().await?;
+    let admin = tenant::signed_in_admin(&client).await?;
+    let snapshot = tenant::load(&client, |progress| {
         // A closed window stops listening; loading goes on regardless.
         let _ = on_progress.send(progress);
     })
     .await?;
     let overview = snapshot.overview(Some(&admin));
-    *open = Some(demo);
-    *state.connection.lock().map_err(|_| internal())? = Connection::Demo;
+    *open = Some(OpenTenant {
+        keychain_account: None,
+        _demo_tenant: Some(tenant_server),
+    });
+    set_connection(&state, Connection::Demo)?;
     Ok(overview)
+}
+
+async fn finish_sign_in(
+    state: &AppState,
+    client: GraphClient,
+    delegated: bool,
+    keychain_account: Option<String>,
+    cloud: Cloud,
+    on_progress: &Channel<LoadProgress>,
+) -> Result<SignedIn, Error> {
+    let (open, signed_in, connection) =
+        sign_in::open(client, delegated, keychain_account, cloud, |progress| {
+            let _ = on_progress.send(progress);
+        })
+        .await?;
+    *state.open.lock().await = Some(open);
+    set_connection(state, connection)?;
+    Ok(signed_in)
+}
+
+/// Signs in in the system browser (authorization code with PKCE).
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_in_with_browser(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    on_progress: Channel<LoadProgress>,
+) -> Result<SignedIn, Error> {
+    let settings = settings_store::load(&app)?;
+    let target = sign_in::target(&settings)?;
+    let pending = BrowserSignIn::start(target.clone()).await?;
+    app.opener()
+        .open_url(&pending.authorize_url, None::<&str>)
+        .map_err(|e| {
+            Error::new(
+                ErrorCode::SignInFailed,
+                "The system browser could not be opened. Sign in with a code instead.",
+            )
+            .with_details(e.to_string())
+        })?;
+    let tokens = tokio::select! {
+        tokens = pending.finish(BROWSER_SIGN_IN_TIMEOUT) => tokens?,
+        () = state.cancel_sign_in.notified() => return Err(cancelled()),
+    };
+    let (client, kept) = sign_in::delegated(target, &tokens)?;
+    finish_sign_in(&state, client, true, kept, settings.cloud, &on_progress).await
+}
+
+/// Starts a device code sign-in: the admin opens the page and types the code.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_device_sign_in(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<DeviceCodePrompt, Error> {
+    let settings = settings_store::load(&app)?;
+    let pending = DeviceSignIn::start(sign_in::target(&settings)?).await?;
+    let prompt = DeviceCodePrompt {
+        user_code: pending.user_code.clone(),
+        verification_uri: pending.verification_uri.clone(),
+    };
+    *state.device.lock().await = Some(pending);
+    Ok(prompt)
+}
+
+/// Waits for the device code sign-in started last, then reads the tenant.
+#[tauri::command]
+#[specta::specta]
+pub async fn finish_device_sign_in(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    on_progress: Channel<LoadProgress>,
+) -> Result<SignedIn, Error> {
+    let settings = settings_store::load(&app)?;
+    let target = sign_in::target(&settings)?;
+    let pending = state.device.lock().await.take().ok_or_else(cancelled)?;
+    let tokens = tokio::select! {
+        tokens = pending.finish() => tokens?,
+        () = state.cancel_sign_in.notified() => return Err(cancelled()),
+    };
+    let (client, kept) = sign_in::delegated(target, &tokens)?;
+    finish_sign_in(&state, client, true, kept, settings.cloud, &on_progress).await
+}
+
+/// Signs in as an app registration of the admin's own, with its secret.
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_in_app_only(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    tenant: String,
+    client_id: String,
+    secret: String,
+    remember: bool,
+    on_progress: Channel<LoadProgress>,
+) -> Result<SignedIn, Error> {
+    let settings = Settings {
+        tenant,
+        client_id: Some(client_id),
+        ..settings_store::load(&app)?
+    };
+    let target = sign_in::target(&settings)?;
+    let account = keychain::client_secret_account(&target);
+    let session = Session::app_only(target, secret.clone()).await?;
+    let client = GraphClient::new(Arc::new(session), RetryPolicy::default())?;
+    let kept = (remember && Secret::new(&account).and_then(|s| s.save(&secret)).is_ok()).then_some(account);
+    // Restoring needs to know which app and tenant to look up next time.
+    settings_store::save(&app, &settings)?;
+    finish_sign_in(&state, client, false, kept, settings.cloud, &on_progress).await
+}
+
+/// Stops a sign-in that is waiting for the browser or for a code.
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_sign_in(state: State<'_, AppState>) {
+    state.cancel_sign_in.notify_waiters();
+}
+
+/// Signs in again with what the keychain kept from last time, if anything.
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_sign_in(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    on_progress: Channel<LoadProgress>,
+) -> Result<Option<SignedIn>, Error> {
+    let settings = settings_store::load(&app)?;
+    let target = sign_in::target(&settings)?;
+    let Some((client, account, delegated)) = sign_in::restore(target).await? else {
+        return Ok(None);
+    };
+    match finish_sign_in(
+        &state,
+        client,
+        delegated,
+        Some(account.clone()),
+        settings.cloud,
+        &on_progress,
+    )
+    .await
+    {
+        Err(error) if error.code == ErrorCode::SignedOut => {
+            // Expired or revoked: what is kept opens nothing any more.
+            let _ = sign_in::forget(&account);
+            Err(error)
+        }
+        other => other.map(Some),
+    }
+}
+
+/// Closes what is open; a sign-in is forgotten by the keychain too.
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_out(state: State<'_, AppState>) -> Result<(), Error> {
+    let open = state.open.lock().await.take();
+    set_connection(&state, Connection::None)?;
+    if let Some(account) = open.and_then(|o| o.keychain_account) {
+        sign_in::forget(&account)?;
+    }
+    Ok(())
 }

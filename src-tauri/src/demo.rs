@@ -12,13 +12,9 @@ use license_desk_graph::{Endpoints, GraphClient};
 
 pub const DEMO_ADMIN: &str = "admin@northwindtraders.example";
 
-/// A running demo: the tenant lives as long as this does.
-pub struct Demo {
-    pub client: Arc<GraphClient>,
-    _tenant: Emulator,
-}
-
-pub async fn open() -> Result<Demo, Error> {
+/// Starts the demo tenant and signs in to it. The tenant runs as long as
+/// the returned [`Emulator`] lives.
+pub async fn open() -> Result<(Emulator, GraphClient), Error> {
     let mut config = Config::new(generate::demo());
     config.latency = Duration::from_millis(40);
     // The device code is approved at once: there is nobody to type it.
@@ -35,8 +31,5 @@ pub async fn open() -> Result<Demo, Error> {
     // Demo sign-ins are never stored: no keychain entry, nothing to forget.
     let session = Session::delegated(target, &tokens, None)?;
     let client = GraphClient::new(Arc::new(session), RetryPolicy::default())?;
-    Ok(Demo {
-        client: Arc::new(client),
-        _tenant: tenant,
-    })
+    Ok((tenant, client))
 }

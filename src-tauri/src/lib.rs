@@ -4,6 +4,7 @@
 mod commands;
 mod demo;
 mod settings_store;
+mod sign_in;
 mod state;
 
 use std::process::ExitCode;
@@ -17,6 +18,13 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
         commands::clouds,
         commands::startup_options,
         commands::open_demo,
+        commands::sign_in_with_browser,
+        commands::start_device_sign_in,
+        commands::finish_device_sign_in,
+        commands::sign_in_app_only,
+        commands::cancel_sign_in,
+        commands::restore_sign_in,
+        commands::sign_out,
     ])
 }
 
@@ -35,6 +43,7 @@ pub fn run() -> ExitCode {
     let ipc = ipc();
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::new().build())
+        .plugin(tauri_plugin_opener::init())
         .manage(state::AppState::default())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {

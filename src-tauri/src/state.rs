@@ -1,14 +1,27 @@
 use std::sync::Mutex;
 
+use graph_emulator::Emulator;
 use license_desk_core::Connection;
-
-use crate::demo::Demo;
+use license_desk_graph::auth::DeviceSignIn;
+use tokio::sync::Notify;
 
 /// What the running app holds between commands.
 #[derive(Default)]
 pub struct AppState {
     pub connection: Mutex<Connection>,
-    /// The demo tenant, while it is open (it stops when dropped). Async
-    /// commands hold the lock across awaits, hence tokio's mutex.
-    pub demo: tokio::sync::Mutex<Option<Demo>>,
+    /// The tenant in view. Async commands hold the lock across awaits,
+    /// hence tokio's mutex.
+    pub open: tokio::sync::Mutex<Option<OpenTenant>>,
+    /// A device code sign-in waiting for the admin to enter the code.
+    pub device: tokio::sync::Mutex<Option<DeviceSignIn>>,
+    /// Wakes a sign-in that is waiting, to cancel it.
+    pub cancel_sign_in: Notify,
+}
+
+pub struct OpenTenant {
+    /// The keychain account holding this sign-in, to forget at sign-out.
+    pub keychain_account: Option<String>,
+    /// The demo tenant's server, while the demo is open: it stops when
+    /// dropped, so it is held here and never read.
+    pub _demo_tenant: Option<Emulator>,
 }

@@ -53,6 +53,7 @@ pub struct App {
     driver: Child,
     driver_port: u16,
     data: PathBuf,
+    env: Vec<(String, String)>,
 }
 
 impl App {
@@ -65,18 +66,30 @@ impl App {
     pub async fn launch_with_args(test: &str, args: &[&str]) -> App {
         let data = artifacts_dir(test).join("data");
         let _ = std::fs::remove_dir_all(&data);
-        Self::launch_with(data, args).await
+        Self::launch_with(data, args, Vec::new()).await
+    }
+
+    /// Starts the app with extra environment variables (e.g. a local tenant).
+    pub async fn launch_with_env(test: &str, env: &[(&str, &str)]) -> App {
+        let data = artifacts_dir(test).join("data");
+        let _ = std::fs::remove_dir_all(&data);
+        let env = env
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Self::launch_with(data, &[], env).await
     }
 
     /// Quits the app and starts it again on the same data folders, as a
     /// person closing and reopening it would.
     pub async fn relaunch(self) -> App {
         let data = self.data.clone();
+        let env = self.env.clone();
         self.quit().await;
-        Self::launch_with(data, &[]).await
+        Self::launch_with(data, &[], env).await
     }
 
-    async fn launch_with(data: PathBuf, args: &[&str]) -> App {
+    async fn launch_with(data: PathBuf, args: &[&str], env: Vec<(String, String)>) -> App {
         for folder in ["data", "config", "cache"] {
             std::fs::create_dir_all(data.join(folder)).expect("test data folders can be made");
         }
@@ -92,6 +105,7 @@ impl App {
             .env("XDG_DATA_HOME", data.join("data"))
             .env("XDG_CONFIG_HOME", data.join("config"))
             .env("XDG_CACHE_HOME", data.join("cache"))
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdout(Stdio::null())
             .spawn()
             .expect("tauri-driver runs: install it with `cargo install tauri-driver --locked`");
@@ -117,6 +131,7 @@ impl App {
             driver,
             driver_port,
             data,
+            env,
         };
         app.wait_for(Locator::Css("nav button")).await;
         app
@@ -196,7 +211,23 @@ where
     F: FnOnce(App) -> Fut,
     Fut: Future<Output = (App, TestResult)> + Send + 'static,
 {
-    let app = App::launch_with_args(test, args).await;
+    finish(test, App::launch_with_args(test, args).await, body).await;
+}
+
+/// [`run`], with extra environment variables for the app.
+pub async fn run_with_env<F, Fut>(test: &str, env: &[(&str, &str)], body: F)
+where
+    F: FnOnce(App) -> Fut,
+    Fut: Future<Output = (App, TestResult)> + Send + 'static,
+{
+    finish(test, App::launch_with_env(test, env).await, body).await;
+}
+
+async fn finish<F, Fut>(test: &str, app: App, body: F)
+where
+    F: FnOnce(App) -> Fut,
+    Fut: Future<Output = (App, TestResult)> + Send + 'static,
+{
     let client = app.client.clone();
     let outcome = tokio::spawn(body(app)).await;
     let failure = match outcome {
@@ -226,5 +257,42 @@ async fn save_screenshot(client: &Client, test: &str) {
             Err(error) => eprintln!("could not save a screenshot to {}: {error}", path.display()),
         },
         Err(error) => eprintln!("could not take a screenshot: {error}"),
+    }
+}
+
+/// A local tenant (`graph-emulator`) in its own process, as an admin would
+/// point the app at with `LICENSE_DESK_LOCAL_TENANT`.
+pub struct LocalTenant {
+    process: Child,
+    pub base_url: String,
+}
+
+impl LocalTenant {
+    /// Starts the demo tenant, approving every sign-in as `approve`.
+    pub fn start(approve: &str) -> LocalTenant {
+        use std::io::BufRead;
+        let binary = workspace_root().join("target/debug/graph-emulator");
+        let mut process = Command::new(&binary)
+            .args(["--approve", approve])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{} runs (cargo build -p graph-emulator): {e}", binary.display()));
+        let stdout = process.stdout.take().expect("the emulator's output");
+        let mut first_line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut first_line)
+            .expect("the emulator prints its address");
+        LocalTenant {
+            process,
+            base_url: first_line.trim().to_owned(),
+        }
+    }
+}
+
+impl Drop for LocalTenant {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
     }
 }

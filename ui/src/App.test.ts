@@ -4,12 +4,12 @@ import axe from "axe-core";
 import App from "./App.svelte";
 import { setLanguage } from "./lib/i18n.svelte";
 import { tenant } from "./lib/tenant.svelte";
-import { fakeBackend } from "./test/ipc";
+import { demoOverview, fakeBackend } from "./test/ipc";
 
 afterEach(() => {
   cleanup();
   setLanguage("en");
-  Object.assign(tenant, { overview: null, progress: null, loading: false, error: null });
+  Object.assign(tenant, { overview: null, progress: null, loading: false, error: null, waiting: null, devicePrompt: null, notRemembered: false });
 });
 
 async function renderApp() {
@@ -33,7 +33,7 @@ describe("the app shell", () => {
   });
 
   it("says what it is connected to", async () => {
-    fakeBackend({ connection: { kind: "signed_in", tenant: "Contoso", cloud: "china" } });
+    fakeBackend({ connection: { kind: "signed_in", tenant: "Contoso", cloud: "china", local: null } });
     await renderApp();
     await waitFor(() =>
       expect(screen.getByTestId("connection").textContent).toBe("Signed in to Contoso (China (operated by 21Vianet))"),
@@ -47,7 +47,7 @@ describe("the app shell", () => {
     const select = await screen.findByLabelText("Language");
     await fireEvent.change(select, { target: { value: "sv" } });
     await screen.findByRole("button", { name: "Användare" });
-    expect(backend.settings).toEqual({ language: "sv", cloud: "worldwide" });
+    expect(backend.settings).toEqual({ language: "sv", cloud: "worldwide", tenant: "organizations", clientId: null });
     expect(screen.getByText("Inställningarna är sparade.")).toBeTruthy();
   });
 
@@ -71,7 +71,7 @@ describe("the app shell", () => {
   });
 
   it("opens the demo tenant and shows its products by name, in the chosen language's numbers", async () => {
-    const backend = fakeBackend({ settings: { language: "sv", cloud: "worldwide" } });
+    const backend = fakeBackend({ settings: { language: "sv", cloud: "worldwide", tenant: "organizations", clientId: null } });
     render(App);
     await fireEvent.click(await screen.findByRole("button", { name: "Prova demoklienten" }));
     await waitFor(() => expect(screen.getByTestId("connection").textContent).toBe("Demoklient: inget verkligt ändras"));
@@ -92,6 +92,22 @@ describe("the app shell", () => {
     render(App);
     await waitFor(() => expect(backend.calls.some((c) => c.cmd === "open_demo")).toBe(true));
     expect(await screen.findByTestId("users-summary")).toBeTruthy();
+  });
+
+  it("comes back signed in from the keychain, says when nothing was kept, and signs out", async () => {
+    const backend = fakeBackend({ restored: { overview: demoOverview, remembered: false } });
+    backend.connection = { kind: "signed_in", tenant: "Northwind Traders", cloud: "worldwide", local: "http://127.0.0.1:5000" };
+    render(App);
+    expect(await screen.findByTestId("users-summary")).toBeTruthy();
+    expect(screen.getByText(/No system keychain could be used/)).toBeTruthy();
+    await waitFor(() =>
+      expect(screen.getByTestId("connection").textContent).toBe(
+        "Signed in to Northwind Traders on a local tenant at http://127.0.0.1:5000: not Microsoft",
+      ),
+    );
+    await fireEvent.click(screen.getByRole("button", { name: "Sign out" }));
+    await waitFor(() => expect(screen.getByTestId("connection").textContent).toBe("Not connected"));
+    expect(await screen.findByRole("button", { name: "Sign in to Microsoft 365" })).toBeTruthy();
   });
 
   it("has no accessibility violations axe can find", async () => {

@@ -13,8 +13,13 @@ pub enum Connection {
     None,
     /// The built-in demo tenant: nothing real changes.
     Demo,
-    /// A live tenant, signed in.
-    SignedIn { tenant: String, cloud: Cloud },
+    /// A tenant, signed in. `local` holds the address of a local tenant
+    /// (for development and tests), so it is never taken for a real cloud.
+    SignedIn {
+        tenant: String,
+        cloud: Cloud,
+        local: Option<String>,
+    },
     /// An exported file, reviewed offline and read-only.
     OfflineFile { file: String },
 }
@@ -33,10 +38,11 @@ mod tests {
         assert_eq!(
             serde_json::to_value(Connection::SignedIn {
                 tenant: "Contoso".into(),
-                cloud: Cloud::China
+                cloud: Cloud::China,
+                local: None
             })
             .unwrap(),
-            json!({"kind": "signed_in", "tenant": "Contoso", "cloud": "china"})
+            json!({"kind": "signed_in", "tenant": "Contoso", "cloud": "china", "local": null})
         );
         assert_eq!(
             serde_json::to_value(Connection::OfflineFile {

@@ -14,4 +14,4 @@ pub mod settings;
 pub use cloud::Cloud;
 pub use connection::Connection;
 pub use error::{Error, ErrorCode, Result};
-pub use settings::{Language, Settings};
+pub use settings::{Language, Settings, ANY_ORGANIZATION, DEFAULT_CLIENT_ID};

@@ -74,3 +74,21 @@ pub struct LoadProgress {
     pub users_loaded: u32,
     pub users_total: Option<u32>,
 }
+
+/// A finished sign-in: the tenant read, and whether the sign-in was kept
+/// in the OS keychain for next time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SignedIn {
+    pub overview: TenantOverview,
+    /// False when no keychain could be used: signed in for this run only.
+    pub remembered: bool,
+}
+
+/// What the admin needs to finish a device code sign-in elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceCodePrompt {
+    pub user_code: String,
+    pub verification_uri: String,
+}

@@ -13,13 +13,53 @@ pub enum Language {
     Sv,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+/// The multi-tenant public client License Desk signs in with unless the
+/// admin names their own app registration.
+pub const DEFAULT_CLIENT_ID: &str = "5d7c3a1e-9b4f-4c1a-8e2d-4c1e0b7a9f31";
+
+/// Which organisation to sign in to when none is named: any work account.
+pub const ANY_ORGANIZATION: &str = "organizations";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Settings {
     /// `None` follows the system's language.
     pub language: Option<Language>,
-    /// The cloud offered first at sign-in.
+    /// The cloud to sign in to.
     pub cloud: Cloud,
+    /// `organizations`, a domain or a tenant id.
+    pub tenant: String,
+    /// An app registration of the admin's own; `None` uses License Desk's.
+    pub client_id: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            language: None,
+            cloud: Cloud::default(),
+            tenant: ANY_ORGANIZATION.to_owned(),
+            client_id: None,
+        }
+    }
+}
+
+impl Settings {
+    /// The tenant to sign in to, `organizations` when left blank.
+    pub fn sign_in_tenant(&self) -> &str {
+        match self.tenant.trim() {
+            "" => ANY_ORGANIZATION,
+            tenant => tenant,
+        }
+    }
+
+    pub fn sign_in_client_id(&self) -> &str {
+        self.client_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .unwrap_or(DEFAULT_CLIENT_ID)
+    }
 }
 
 impl Settings {
@@ -40,9 +80,16 @@ impl Settings {
                 .and_then(|value| serde_json::from_value(value.clone()).ok())
                 .unwrap_or_default()
         }
+        let defaults = Self::default();
         Self {
             language: field(fields, "language"),
             cloud: field(fields, "cloud"),
+            tenant: fields
+                .get("tenant")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .unwrap_or(defaults.tenant),
+            client_id: field(fields, "clientId"),
         }
     }
 }
@@ -57,9 +104,15 @@ mod tests {
         let settings = Settings {
             language: Some(Language::Sv),
             cloud: Cloud::UsGovDod,
+            tenant: "contoso.onmicrosoft.com".into(),
+            client_id: Some("11111111-2222-3333-4444-555555555555".into()),
         };
         let stored = serde_json::to_value(&settings).unwrap();
-        assert_eq!(stored, json!({"language": "sv", "cloud": "us_gov_dod"}));
+        assert_eq!(
+            stored,
+            json!({"language": "sv", "cloud": "us_gov_dod", "tenant": "contoso.onmicrosoft.com",
+                   "clientId": "11111111-2222-3333-4444-555555555555"})
+        );
         assert_eq!(Settings::from_stored(Some(&stored)), settings);
     }
 
@@ -68,6 +121,19 @@ mod tests {
         assert_eq!(Settings::from_stored(None), Settings::default());
         assert_eq!(Settings::default().cloud, Cloud::Worldwide);
         assert_eq!(Settings::default().language, None);
+        assert_eq!(Settings::default().sign_in_tenant(), "organizations");
+        assert_eq!(Settings::default().sign_in_client_id(), DEFAULT_CLIENT_ID);
+    }
+
+    #[test]
+    fn blank_tenant_and_client_id_fall_back() {
+        let settings = Settings {
+            tenant: "  ".into(),
+            client_id: Some(" ".into()),
+            ..Settings::default()
+        };
+        assert_eq!(settings.sign_in_tenant(), "organizations");
+        assert_eq!(settings.sign_in_client_id(), DEFAULT_CLIENT_ID);
     }
 
     #[test]
@@ -77,7 +143,7 @@ mod tests {
             Settings::from_stored(Some(&stored)),
             Settings {
                 language: Some(Language::Sv),
-                cloud: Cloud::Worldwide
+                ..Settings::default()
             }
         );
     }

@@ -50,3 +50,20 @@ impl Secret {
         }
     }
 }
+
+/// The keychain account of a delegated sign-in's refresh token: one per
+/// sign-in service, tenant and app registration.
+pub fn refresh_token_account(target: &crate::auth::SignInTarget) -> String {
+    format!(
+        "refresh-token {} {} {}",
+        target.endpoints.login, target.tenant, target.client_id
+    )
+}
+
+/// The keychain account of an app registration's client secret.
+pub fn client_secret_account(target: &crate::auth::SignInTarget) -> String {
+    format!(
+        "client-secret {} {} {}",
+        target.endpoints.login, target.tenant, target.client_id
+    )
+}

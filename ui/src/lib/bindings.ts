@@ -8,12 +8,26 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 export const commands = {
 	getSettings: () => typedError<Settings_Serialize, AppError_Serialize>(__TAURI_INVOKE("get_settings")),
 	saveSettings: (settings: Settings_Deserialize) => typedError<Settings_Serialize, AppError_Serialize>(__TAURI_INVOKE("save_settings", { settings })),
-	connectionStatus: () => typedError<Connection, AppError_Serialize>(__TAURI_INVOKE("connection_status")),
+	connectionStatus: () => typedError<Connection_Serialize, AppError_Serialize>(__TAURI_INVOKE("connection_status")),
 	/**  The clouds offered at sign-in, with their hosts. */
 	clouds: () => __TAURI_INVOKE<CloudEndpoints[]>("clouds"),
 	startupOptions: () => __TAURI_INVOKE<StartupOptions>("startup_options"),
 	/**  Opens the built-in demo tenant and reads it, reporting progress. */
 	openDemo: (onProgress: Channel<LoadProgress_Deserialize>) => typedError<TenantOverview_Serialize, AppError_Serialize>(__TAURI_INVOKE("open_demo", { onProgress })),
+	/**  Signs in in the system browser (authorization code with PKCE). */
+	signInWithBrowser: (onProgress: Channel<LoadProgress_Deserialize>) => typedError<SignedIn_Serialize, AppError_Serialize>(__TAURI_INVOKE("sign_in_with_browser", { onProgress })),
+	/**  Starts a device code sign-in: the admin opens the page and types the code. */
+	startDeviceSignIn: () => typedError<DeviceCodePrompt, AppError_Serialize>(__TAURI_INVOKE("start_device_sign_in")),
+	/**  Waits for the device code sign-in started last, then reads the tenant. */
+	finishDeviceSignIn: (onProgress: Channel<LoadProgress_Deserialize>) => typedError<SignedIn_Serialize, AppError_Serialize>(__TAURI_INVOKE("finish_device_sign_in", { onProgress })),
+	/**  Signs in as an app registration of the admin's own, with its secret. */
+	signInAppOnly: (tenant: string, clientId: string, secret: string, remember: boolean, onProgress: Channel<LoadProgress_Deserialize>) => typedError<SignedIn_Serialize, AppError_Serialize>(__TAURI_INVOKE("sign_in_app_only", { tenant, clientId, secret, remember, onProgress })),
+	/**  Stops a sign-in that is waiting for the browser or for a code. */
+	cancelSignIn: () => __TAURI_INVOKE<void>("cancel_sign_in"),
+	/**  Signs in again with what the keychain kept from last time, if anything. */
+	restoreSignIn: (onProgress: Channel<LoadProgress_Deserialize>) => typedError<SignedIn_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("restore_sign_in", { onProgress })),
+	/**  Closes what is open; a sign-in is forgotten by the keychain too. */
+	signOut: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("sign_out")),
 };
 
 /* Types */
@@ -59,15 +73,39 @@ export type CloudEndpoints = {
 	adminCenter: string,
 };
 
-export type Connection = 
+export type Connection = Connection_Serialize | Connection_Deserialize;
+
+export type Connection_Deserialize = 
 /**  Nothing opened yet. */
 { kind: "none" } | 
 /**  The built-in demo tenant: nothing real changes. */
 { kind: "demo" } | 
-/**  A live tenant, signed in. */
-{ kind: "signed_in"; tenant: string; cloud: Cloud } | 
+/**
+ *  A tenant, signed in. `local` holds the address of a local tenant
+ *  (for development and tests), so it is never taken for a real cloud.
+ */
+{ kind: "signed_in"; tenant: string; cloud: Cloud; local?: string | null } | 
 /**  An exported file, reviewed offline and read-only. */
 { kind: "offline_file"; file: string };
+
+export type Connection_Serialize = 
+/**  Nothing opened yet. */
+{ kind: "none" } | 
+/**  The built-in demo tenant: nothing real changes. */
+{ kind: "demo" } | 
+/**
+ *  A tenant, signed in. `local` holds the address of a local tenant
+ *  (for development and tests), so it is never taken for a real cloud.
+ */
+{ kind: "signed_in"; tenant: string; cloud: Cloud; local: string | null } | 
+/**  An exported file, reviewed offline and read-only. */
+{ kind: "offline_file"; file: string };
+
+/**  What the admin needs to finish a device code sign-in elsewhere. */
+export type DeviceCodePrompt = {
+	userCode: string,
+	verificationUri: string,
+};
 
 /**
  *  Stable identifiers of failures. The serialised names are part of the IPC
@@ -181,15 +219,49 @@ export type Settings = Settings_Serialize | Settings_Deserialize;
 export type Settings_Deserialize = {
 	/**  `None` follows the system's language. */
 	language?: Language | null,
-	/**  The cloud offered first at sign-in. */
+	/**  The cloud to sign in to. */
 	cloud: Cloud,
+	/**  `organizations`, a domain or a tenant id. */
+	tenant: string,
+	/**  An app registration of the admin's own; `None` uses License Desk's. */
+	clientId?: string | null,
 };
 
 export type Settings_Serialize = {
 	/**  `None` follows the system's language. */
 	language: Language | null,
-	/**  The cloud offered first at sign-in. */
+	/**  The cloud to sign in to. */
 	cloud: Cloud,
+	/**  `organizations`, a domain or a tenant id. */
+	tenant: string,
+	/**  An app registration of the admin's own; `None` uses License Desk's. */
+	clientId: string | null,
+};
+
+/**
+ *  A finished sign-in: the tenant read, and whether the sign-in was kept
+ *  in the OS keychain for next time.
+ */
+export type SignedIn = SignedIn_Serialize | SignedIn_Deserialize;
+
+/**
+ *  A finished sign-in: the tenant read, and whether the sign-in was kept
+ *  in the OS keychain for next time.
+ */
+export type SignedIn_Deserialize = {
+	overview: TenantOverview_Deserialize,
+	/**  False when no keychain could be used: signed in for this run only. */
+	remembered: boolean,
+};
+
+/**
+ *  A finished sign-in: the tenant read, and whether the sign-in was kept
+ *  in the OS keychain for next time.
+ */
+export type SignedIn_Serialize = {
+	overview: TenantOverview_Serialize,
+	/**  False when no keychain could be used: signed in for this run only. */
+	remembered: boolean,
 };
 
 /**  How the app was started. */

@@ -23,11 +23,12 @@ export interface FakeBackend {
   failSave?: { code: string; message: string };
   startDemo?: boolean;
   overview?: TenantOverview;
+  restored?: { overview: TenantOverview; remembered: boolean };
 }
 
 export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
   const backend: FakeBackend = {
-    settings: { language: "en", cloud: "worldwide" },
+    settings: { language: "en", cloud: "worldwide", tenant: "organizations", clientId: null },
     connection: { kind: "none" },
     calls: [],
     overview: demoOverview,
@@ -48,6 +49,11 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
         return backend.connection;
       case "startup_options":
         return { demo: backend.startDemo ?? false };
+      case "restore_sign_in":
+        return backend.restored ?? null;
+      case "sign_out":
+        backend.connection = { kind: "none" };
+        return null;
       case "open_demo":
         backend.connection = { kind: "demo" };
         return backend.overview;

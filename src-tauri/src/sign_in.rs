@@ -1,0 +1,143 @@
+//! Signing in from the app: where to (the settings, or a local tenant named
+//! in the environment), keeping the sign-in in the OS keychain, and reading
+//! the tenant afterwards.
+
+use std::sync::Arc;
+
+use license_desk_core::overview::{LoadProgress, SignedIn};
+use license_desk_core::{Cloud, Connection, Error, ErrorCode, Settings};
+use license_desk_graph::auth::{RefreshTokenStore, Session, SignInTarget, TokenResponse};
+use license_desk_graph::keychain::{self, Secret};
+use license_desk_graph::retry::RetryPolicy;
+use license_desk_graph::{tenant, Endpoints, GraphClient};
+
+use crate::state::OpenTenant;
+
+/// Points the app at a local tenant (e.g. `graph-emulator`) instead of a
+/// Microsoft cloud, for development and tests. The status area says so.
+pub const LOCAL_TENANT_VARIABLE: &str = "LICENSE_DESK_LOCAL_TENANT";
+/// The local tenant's CA certificate (PEM), when it serves HTTPS.
+pub const LOCAL_TENANT_CA_VARIABLE: &str = "LICENSE_DESK_LOCAL_TENANT_CA";
+
+fn local_tenant() -> Option<String> {
+    std::env::var(LOCAL_TENANT_VARIABLE)
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+}
+
+/// Where and as which app to sign in, from the settings.
+pub fn target(settings: &Settings) -> Result<SignInTarget, Error> {
+    let endpoints = match local_tenant() {
+        Some(url) => {
+            let ca = match std::env::var_os(LOCAL_TENANT_CA_VARIABLE) {
+                Some(path) => Some(std::fs::read(&path).map_err(|e| {
+                    Error::new(
+                        ErrorCode::SignInFailed,
+                        "The local tenant's certificate file could not be read.",
+                    )
+                    .with_details(format!("{}: {e}", std::path::Path::new(&path).display()))
+                })?),
+                None => None,
+            };
+            Endpoints::local(&url, ca)
+        }
+        None => Endpoints::cloud(settings.cloud),
+    };
+    Ok(SignInTarget {
+        endpoints,
+        tenant: settings.sign_in_tenant().to_owned(),
+        client_id: settings.sign_in_client_id().to_owned(),
+    })
+}
+
+/// Keeps the refresh token in the keychain, replacing it at every rotation.
+/// `None` when no keychain can be used: the sign-in then lasts this run only.
+fn keychain_store(account: &str, first: Option<&str>) -> Option<RefreshTokenStore> {
+    let secret = Secret::new(account).ok()?;
+    if let Some(token) = first {
+        // Try it now, so the admin hears at once if nothing can be kept.
+        secret.save(token).ok()?;
+    }
+    // A rotation is a short D-Bus or OS call; a failure then is not worth
+    // failing the request that caused it, and the next rotation tries again.
+    Some(Arc::new(move |token: &str| {
+        let _ = secret.save(token);
+    }))
+}
+
+/// A delegated session from a fresh sign-in, kept in the keychain if one works.
+pub fn delegated(
+    target: SignInTarget,
+    tokens: &TokenResponse,
+) -> Result<(GraphClient, Option<String>), Error> {
+    let account = keychain::refresh_token_account(&target);
+    let store = keychain_store(&account, tokens.refresh_token.as_deref());
+    let kept = store.is_some().then_some(account);
+    let session = Session::delegated(target, tokens, store)?;
+    Ok((GraphClient::new(Arc::new(session), RetryPolicy::default())?, kept))
+}
+
+/// Opens what the keychain kept from last time: a refresh token, or an
+/// app-only secret. `None` when nothing is kept (or no keychain works).
+pub async fn restore(target: SignInTarget) -> Result<Option<(GraphClient, String, bool)>, Error> {
+    let refresh_account = keychain::refresh_token_account(&target);
+    if let Some(refresh) = Secret::new(&refresh_account)
+        .and_then(|s| s.load())
+        .ok()
+        .flatten()
+    {
+        let store = keychain_store(&refresh_account, None);
+        let session = Session::resume(target, refresh, store)?;
+        return Ok(Some((
+            GraphClient::new(Arc::new(session), RetryPolicy::default())?,
+            refresh_account,
+            true,
+        )));
+    }
+    let secret_account = keychain::client_secret_account(&target);
+    if let Some(secret) = Secret::new(&secret_account).and_then(|s| s.load()).ok().flatten() {
+        let session = Session::app_only(target, secret).await?;
+        return Ok(Some((
+            GraphClient::new(Arc::new(session), RetryPolicy::default())?,
+            secret_account,
+            false,
+        )));
+    }
+    Ok(None)
+}
+
+/// Forgets what the keychain kept for this sign-in.
+pub fn forget(account: &str) -> Result<(), Error> {
+    Secret::new(account)?.delete()
+}
+
+/// Reads the tenant behind `client` and says what the status area shows.
+pub async fn open(
+    client: GraphClient,
+    delegated: bool,
+    keychain_account: Option<String>,
+    cloud: Cloud,
+    mut progress: impl FnMut(LoadProgress) + Send,
+) -> Result<(OpenTenant, SignedIn, Connection), Error> {
+    let admin = if delegated {
+        Some(tenant::signed_in_admin(&client).await?)
+    } else {
+        None
+    };
+    let snapshot = tenant::load(&client, &mut progress).await?;
+    let overview = snapshot.overview(admin.as_ref());
+    let connection = Connection::SignedIn {
+        tenant: overview.tenant_name.clone(),
+        cloud,
+        local: local_tenant(),
+    };
+    let signed_in = SignedIn {
+        overview,
+        remembered: keychain_account.is_some(),
+    };
+    let open = OpenTenant {
+        keychain_account,
+        _demo_tenant: None,
+    };
+    Ok((open, signed_in, connection))
+}

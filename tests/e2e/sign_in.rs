@@ -1,0 +1,98 @@
+//! Signing in to a local tenant in the real window: the device code flow,
+//! still signed in after a restart (the keychain kept the refresh token),
+//! nothing secret in any command's answer, and after signing out nothing of
+//! ours left in the keychain.
+
+use license_desk_core::DEFAULT_CLIENT_ID;
+use license_desk_e2e::{run_with_env, BoxError, LocalTenant, Locator};
+use license_desk_graph::auth::SignInTarget;
+use license_desk_graph::keychain::{refresh_token_account, Secret};
+use license_desk_graph::Endpoints;
+
+fn kept_refresh_token(base_url: &str) -> Result<Option<String>, BoxError> {
+    let target = SignInTarget {
+        endpoints: Endpoints::local(base_url, None),
+        tenant: "organizations".to_owned(),
+        client_id: DEFAULT_CLIENT_ID.to_owned(),
+    };
+    Ok(Secret::new(&refresh_token_account(&target))?.load()?)
+}
+
+/// Every read command's answer, as the webview receives it.
+const ANSWERS: &str = r#"
+    const done = arguments[arguments.length - 1];
+    const invoke = window.__TAURI_INTERNALS__.invoke;
+    Promise.all(["connection_status", "get_settings", "startup_options", "clouds"].map((c) => invoke(c)))
+      .then((answers) => done(JSON.stringify(answers)), (error) => done("failed: " + JSON.stringify(error)));
+"#;
+
+fn looks_like_a_token(text: &str) -> bool {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c)))
+        .any(|word| word.split('.').count() == 3 && word.len() > 40)
+}
+
+#[tokio::test]
+async fn signs_in_with_a_code_stays_signed_in_after_a_restart_and_signs_out_cleanly() {
+    let tenant = LocalTenant::start("licenses@northwindtraders.example");
+    let base_url = tenant.base_url.clone();
+    let status = format!("Signed in to Northwind Traders on a local tenant at {base_url}: not Microsoft");
+    let env = [("LICENSE_DESK_LOCAL_TENANT", tenant.base_url.as_str())];
+    run_with_env("signs_in_with_a_code_stays_signed_in", &env, |app| async move {
+        let first = async {
+            assert_eq!(
+                kept_refresh_token(&base_url)?,
+                None,
+                "nothing kept before signing in"
+            );
+            app.wait_for(Locator::Css("button[data-action='sign-in-with-code']"))
+                .await
+                .click()
+                .await?;
+            app.wait_for_text("[data-testid='connection']", &status).await?;
+            let admin = app.wait_for(Locator::Css(".admin")).await.text().await?;
+            assert!(admin.contains("License Administrator"), "{admin}");
+            assert!(
+                kept_refresh_token(&base_url)?.is_some(),
+                "the keychain keeps the sign-in"
+            );
+            Ok::<_, BoxError>(())
+        }
+        .await;
+        if let Err(error) = first {
+            return (app, Err(error));
+        }
+
+        let app = app.relaunch().await;
+        let second = async {
+            app.wait_for_text("[data-testid='connection']", &status).await?;
+            app.wait_for(Locator::Css("[data-testid='users-summary']")).await;
+
+            let answers = app.client.execute_async(ANSWERS, vec![]).await?;
+            let answers = answers.as_str().unwrap_or_default().to_owned();
+            assert!(answers.starts_with('['), "{answers}");
+            assert!(
+                !looks_like_a_token(&answers),
+                "no token-shaped value reaches the webview: {answers}"
+            );
+            let kept = kept_refresh_token(&base_url)?.ok_or("the refresh token is kept")?;
+            assert!(!answers.contains(&kept));
+
+            app.wait_for(Locator::Css("button[data-action='sign-out']"))
+                .await
+                .click()
+                .await?;
+            app.wait_for_text("[data-testid='connection']", "Not connected")
+                .await?;
+            assert_eq!(
+                kept_refresh_token(&base_url)?,
+                None,
+                "signing out forgets the refresh token"
+            );
+            Ok(())
+        }
+        .await;
+        (app, second)
+    })
+    .await;
+    drop(tenant);
+}
