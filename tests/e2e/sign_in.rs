@@ -96,3 +96,32 @@ async fn signs_in_with_a_code_stays_signed_in_after_a_restart_and_signs_out_clea
     .await;
     drop(tenant);
 }
+
+#[tokio::test]
+async fn without_a_keychain_it_says_so_and_signs_in_for_this_run_only() {
+    let tenant = LocalTenant::start("admin@northwindtraders.example");
+    let env = [
+        ("LICENSE_DESK_LOCAL_TENANT", tenant.base_url.as_str()),
+        // No session bus: no Secret Service to keep anything in.
+        (
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/license-desk-test-bus",
+        ),
+    ];
+    run_with_env("without_a_keychain", &env, |app| async move {
+        let result = async {
+            app.wait_for(Locator::Css("button[data-action='sign-in-with-code']"))
+                .await
+                .click()
+                .await?;
+            app.wait_for(Locator::Css("[data-testid='users-summary']")).await;
+            let notice = app.wait_for(Locator::Css("main .warning")).await.text().await?;
+            assert!(notice.contains("No system keychain could be used"), "{notice}");
+            Ok(())
+        }
+        .await;
+        (app, result)
+    })
+    .await;
+    drop(tenant);
+}

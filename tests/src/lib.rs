@@ -139,10 +139,25 @@ impl App {
 
     pub async fn quit(mut self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        self.stop_driver();
         // The next driver may reuse the port only once this one has let go.
         wait_for_port_closed(self.driver_port, Duration::from_secs(10));
+    }
+
+    /// Stops tauri-driver with SIGTERM, not SIGKILL, so that it stops
+    /// WebKitWebDriver (and so the app) too.
+    fn stop_driver(&mut self) {
+        if !matches!(self.driver.try_wait(), Ok(None)) {
+            return;
+        }
+        let stopped = Command::new("kill")
+            .args(["-TERM", &self.driver.id().to_string()])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !stopped {
+            let _ = self.driver.kill();
+        }
+        let _ = self.driver.wait();
     }
 
     pub async fn wait_for(&self, locator: Locator<'_>) -> Element {
@@ -173,6 +188,13 @@ impl App {
     /// The text of the page's first `h1`: the view on screen.
     pub async fn heading(&self) -> Result<String, BoxError> {
         Ok(self.wait_for(Locator::Css("main h1")).await.text().await?)
+    }
+}
+
+impl Drop for App {
+    /// A test that panicked still leaves no driver or app behind.
+    fn drop(&mut self) {
+        self.stop_driver();
     }
 }
 

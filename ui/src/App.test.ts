@@ -9,7 +9,7 @@ import { demoOverview, fakeBackend } from "./test/ipc";
 afterEach(() => {
   cleanup();
   setLanguage("en");
-  Object.assign(tenant, { overview: null, progress: null, loading: false, error: null, waiting: null, devicePrompt: null, notRemembered: false });
+  Object.assign(tenant, { overview: null, progress: null, loading: false, error: null, waiting: null, devicePrompt: null, notRemembered: false, restoring: true });
 });
 
 async function renderApp() {

@@ -23,7 +23,10 @@ export const tenant = $state<{
   devicePrompt: DeviceCodePrompt | null;
   /** Signed in, but no keychain kept it. */
   notRemembered: boolean;
+  /** At start, until the keychain has been asked for a kept sign-in. */
+  restoring: boolean;
 }>({
+  restoring: true,
   overview: null,
   progress: null,
   loading: false,
@@ -73,6 +76,7 @@ function signedIn(data: SignedIn_Serialize | null): TenantOverview | null {
 
 /** Opens the built-in demo tenant; `onConnected` runs once it is open. */
 export async function openDemo(onConnected: () => void): Promise<void> {
+  tenant.restoring = false;
   if (tenant.loading) return;
   await opening((progress) => commands.openDemo(progress), (overview) => overview, onConnected);
 }
@@ -110,7 +114,16 @@ export async function signInAppOnly(
 
 /** Signs in with what the keychain kept, if anything. */
 export async function restoreSignIn(onConnected: () => void): Promise<void> {
-  await opening((progress) => commands.restoreSignIn(progress), signedIn, onConnected);
+  tenant.restoring = true;
+  const result = await commands.restoreSignIn(progressChannel());
+  tenant.restoring = false;
+  tenant.progress = null;
+  if (result.status === "error") {
+    tenant.error = result.error.message;
+  } else if (result.data) {
+    tenant.overview = signedIn(result.data);
+    onConnected();
+  }
 }
 
 export async function cancelSignIn(): Promise<void> {
