@@ -58,6 +58,9 @@ pub struct Answer {
     pub client_request_id: String,
 }
 
+/// Hears what the client notices while it works.
+pub type Watcher = Arc<dyn Fn(Notice) + Send + Sync>;
+
 /// Something a caller may watch: the client waiting on Microsoft's limit.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Notice {
@@ -69,7 +72,7 @@ pub struct GraphClient {
     graph: String,
     session: Arc<Session>,
     policy: RetryPolicy,
-    notices: Option<Arc<dyn Fn(Notice) + Send + Sync>>,
+    notices: std::sync::Mutex<Option<Watcher>>,
 }
 
 fn rng() -> StdRng {
@@ -84,14 +87,16 @@ impl GraphClient {
             graph: endpoints.graph.clone(),
             session,
             policy,
-            notices: None,
+            notices: std::sync::Mutex::new(None),
         })
     }
 
-    /// Calls `watch` whenever the client waits on a throttle.
-    pub fn with_notices(mut self, watch: Arc<dyn Fn(Notice) + Send + Sync>) -> Self {
-        self.notices = Some(watch);
-        self
+    /// Calls `watcher` whenever the client waits on a throttle (replacing
+    /// any earlier one); `None` stops it.
+    pub fn watch(&self, watcher: Option<Watcher>) {
+        if let Ok(mut current) = self.notices.lock() {
+            *current = watcher;
+        }
     }
 
     pub fn session(&self) -> &Arc<Session> {
@@ -107,7 +112,8 @@ impl GraphClient {
     }
 
     fn throttled(&self, wait: Duration) {
-        if let Some(watch) = &self.notices {
+        let watcher = self.notices.lock().ok().and_then(|current| current.clone());
+        if let Some(watch) = watcher {
             watch(Notice::Throttled { wait });
         }
     }

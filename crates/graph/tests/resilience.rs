@@ -62,7 +62,8 @@ async fn a_throttling_storm_slows_the_client_but_loses_nothing() {
     let emulator = Emulator::start(config).await.unwrap();
     let waits = Arc::new(AtomicUsize::new(0));
     let seen = waits.clone();
-    let client = Arc::new(app_client(&emulator).await.with_notices(Arc::new(move |notice| {
+    let client = Arc::new(app_client(&emulator).await);
+    client.watch(Some(Arc::new(move |notice| {
         let Notice::Throttled { wait } = notice;
         assert!(wait >= Duration::from_secs(1));
         seen.fetch_add(1, Ordering::SeqCst);

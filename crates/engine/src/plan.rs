@@ -1,0 +1,219 @@
+//! Plans: the typed list of intended removals, each classified against the
+//! tenant as it was read, before anything is sent.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use license_desk_graph::models::User;
+use license_desk_graph::tenant::TenantSnapshot;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A group a license is inherited from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupRef {
+    pub id: Uuid,
+    pub name: Option<String>,
+}
+
+/// What will happen to one (user, product) pair, decided before the run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Verdict {
+    /// Held directly: the license goes and a seat is freed.
+    Remove,
+    /// Held directly and through groups: the direct copy goes, the groups
+    /// keep the license on the user and the seat stays taken.
+    RemoveDirectSeatStays { groups: Vec<GroupRef> },
+    /// Held only through groups: it must be removed at the group.
+    InheritedOnly { groups: Vec<GroupRef> },
+    /// A user bought the subscription: admins cannot change it.
+    SelfService,
+    /// The user does not hold it (any more).
+    AlreadyGone,
+    /// No such user in the tenant.
+    UserNotFound,
+}
+
+impl Verdict {
+    pub fn will_send(&self) -> bool {
+        matches!(self, Verdict::Remove | Verdict::RemoveDirectSeatStays { .. })
+    }
+
+    pub fn frees_a_seat(&self) -> bool {
+        matches!(self, Verdict::Remove)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanItem {
+    /// The user as asked (id or user principal name).
+    pub user: String,
+    pub user_id: Option<Uuid>,
+    pub user_principal_name: Option<String>,
+    /// The product; nil only for a user who was not found when "every
+    /// product of these users" was asked, as no product can be named.
+    pub sku_id: Uuid,
+    /// The service plans the user had switched off for this product when it
+    /// was planned, so that undo can put back exactly what was there.
+    pub disabled_plans_before: Vec<Uuid>,
+    pub verdict: Verdict,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    pub items: Vec<PlanItem>,
+}
+
+/// Which removals to plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    /// Every holder of one product (directly or through groups).
+    AllHolders { sku_id: Uuid },
+    /// These users (ids or user principal names), these products.
+    Users { users: Vec<String>, sku_ids: Vec<Uuid> },
+    /// These users, every product they hold.
+    EverythingOf { users: Vec<String> },
+}
+
+/// Per product, what the plan does.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProductCounts {
+    pub will_remove: u32,
+    pub seats_freed: u32,
+    pub seat_stays: u32,
+    pub inherited_only: u32,
+    pub self_service: u32,
+    pub already_gone: u32,
+    pub user_not_found: u32,
+}
+
+impl Plan {
+    /// Classifies `selection` against the tenant as read in `snapshot`.
+    pub fn new(snapshot: &TenantSnapshot, selection: &Selection) -> Plan {
+        let by_id: HashMap<Uuid, &User> = snapshot.users.iter().map(|u| (u.id, u)).collect();
+        let by_upn: HashMap<String, &User> = snapshot
+            .users
+            .iter()
+            .map(|u| (u.user_principal_name.to_lowercase(), u))
+            .collect();
+        let find = |key: &str| -> Option<&User> {
+            match Uuid::parse_str(key.trim()) {
+                Ok(id) => by_id.get(&id).copied(),
+                Err(_) => by_upn.get(&key.trim().to_lowercase()).copied(),
+            }
+        };
+        let self_service: HashSet<Uuid> = snapshot
+            .subscriptions
+            .iter()
+            .filter(|s| s.is_self_service())
+            .map(|s| s.sku_id)
+            .collect();
+        let group = |id: Uuid| GroupRef {
+            id,
+            name: snapshot.groups.get(&id).and_then(|g| g.display_name.clone()),
+        };
+        let classify = |asked: &str, user: Option<&User>, sku_id: Uuid| -> PlanItem {
+            let Some(user) = user else {
+                return PlanItem {
+                    user: asked.to_owned(),
+                    user_id: None,
+                    user_principal_name: None,
+                    sku_id,
+                    disabled_plans_before: Vec::new(),
+                    verdict: Verdict::UserNotFound,
+                };
+            };
+            let states: Vec<_> = user
+                .license_assignment_states
+                .iter()
+                .filter(|s| s.sku_id == sku_id)
+                .collect();
+            let direct = states.iter().find(|s| s.assigned_by_group.is_none());
+            let groups: Vec<GroupRef> = states
+                .iter()
+                .filter_map(|s| s.assigned_by_group)
+                .map(group)
+                .collect();
+            let verdict = if states.is_empty() {
+                Verdict::AlreadyGone
+            } else if self_service.contains(&sku_id) {
+                Verdict::SelfService
+            } else if direct.is_none() {
+                Verdict::InheritedOnly { groups }
+            } else if groups.is_empty() {
+                Verdict::Remove
+            } else {
+                Verdict::RemoveDirectSeatStays { groups }
+            };
+            PlanItem {
+                user: asked.to_owned(),
+                user_id: Some(user.id),
+                user_principal_name: Some(user.user_principal_name.clone()),
+                sku_id,
+                disabled_plans_before: direct.map(|s| s.disabled_plans.clone()).unwrap_or_default(),
+                verdict,
+            }
+        };
+        let items = match selection {
+            Selection::AllHolders { sku_id } => snapshot
+                .users
+                .iter()
+                .filter(|u| u.license_assignment_states.iter().any(|s| s.sku_id == *sku_id))
+                .map(|u| classify(&u.id.to_string(), Some(u), *sku_id))
+                .collect(),
+            Selection::Users { users, sku_ids } => users
+                .iter()
+                .flat_map(|asked| sku_ids.iter().map(move |sku| (asked, *sku)))
+                .map(|(asked, sku)| classify(asked, find(asked), sku))
+                .collect(),
+            Selection::EverythingOf { users } => users
+                .iter()
+                .flat_map(|asked| {
+                    let user = find(asked);
+                    let skus: Vec<Uuid> = match user {
+                        Some(u) => {
+                            let mut skus: Vec<Uuid> =
+                                u.license_assignment_states.iter().map(|s| s.sku_id).collect();
+                            skus.sort();
+                            skus.dedup();
+                            skus
+                        }
+                        None => vec![Uuid::nil()],
+                    };
+                    skus.into_iter()
+                        .map(move |sku| classify(asked, user, sku))
+                        .collect::<Vec<_>>()
+                })
+                .collect(),
+        };
+        Plan { items }
+    }
+
+    /// The dry run: per product, what will go, what cannot and why, and
+    /// the seats freed.
+    pub fn counts(&self) -> BTreeMap<Uuid, ProductCounts> {
+        let mut counts: BTreeMap<Uuid, ProductCounts> = BTreeMap::new();
+        for item in &self.items {
+            let entry = counts.entry(item.sku_id).or_default();
+            match &item.verdict {
+                Verdict::Remove => {
+                    entry.will_remove += 1;
+                    entry.seats_freed += 1;
+                }
+                Verdict::RemoveDirectSeatStays { .. } => {
+                    entry.will_remove += 1;
+                    entry.seat_stays += 1;
+                }
+                Verdict::InheritedOnly { .. } => entry.inherited_only += 1,
+                Verdict::SelfService => entry.self_service += 1,
+                Verdict::AlreadyGone => entry.already_gone += 1,
+                Verdict::UserNotFound => entry.user_not_found += 1,
+            }
+        }
+        counts
+    }
+}

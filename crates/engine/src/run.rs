@@ -1,0 +1,530 @@
+//! Runs: a plan's changes sent through `$batch`, twenty at a time, several
+//! batches in flight, as fast as Microsoft's limits allow and never faster.
+//!
+//! Concurrency adapts: it halves whenever the client had to wait on a
+//! throttle and grows by one after each batch answered without waiting.
+//! Every item is journaled before it is sent and again with its outcome; an
+//! item whose answer was lost is checked against the tenant before anything
+//! is sent again, so no change is lost or made twice.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use license_desk_core::{Error, ErrorCode};
+use license_desk_graph::client::{Answer, Notice, Request};
+use license_desk_graph::failure::GraphFailure;
+use license_desk_graph::models::LicenseAssignmentState;
+use license_desk_graph::GraphClient;
+use serde::Deserialize;
+use serde_json::json;
+use tokio::task::JoinSet;
+use uuid::Uuid;
+
+use crate::journal::{self, Entry, Journal, Outcome, Record, RunKind};
+use crate::plan::{Plan, PlanItem};
+
+const BATCH_SIZE: usize = 20;
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Where journals live (the app's data folder).
+    pub journal_dir: PathBuf,
+    /// The most batches in flight at once.
+    pub max_in_flight: usize,
+}
+
+impl RunOptions {
+    pub fn new(journal_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            journal_dir: journal_dir.into(),
+            max_in_flight: 8,
+        }
+    }
+}
+
+/// Progress of a run, as often as batches are answered.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    pub done: u32,
+    pub failed: u32,
+    pub remaining: u32,
+    /// Changes made per second so far.
+    pub per_second: f64,
+    pub seconds_left: Option<u64>,
+    /// Set while waiting on Microsoft's limit, for this many seconds.
+    pub waiting_seconds: Option<u64>,
+}
+
+/// Stops a run: batches in flight finish, the rest is marked not run.
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    fn requested(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// How a run ended, item by item.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub run: Uuid,
+    pub journal: PathBuf,
+    pub items: Vec<PlanItem>,
+    pub outcomes: BTreeMap<usize, Outcome>,
+    pub cancelled: bool,
+}
+
+impl Report {
+    fn from_record(journal: PathBuf, record: Record) -> Self {
+        Self {
+            run: record.run,
+            journal,
+            items: record.items,
+            outcomes: record.outcomes,
+            cancelled: record.cancelled,
+        }
+    }
+
+    pub fn count(&self, wanted: fn(&Outcome) -> bool) -> usize {
+        self.outcomes.values().filter(|o| wanted(o)).count()
+    }
+}
+
+/// The request that makes (or, for an undo, reverses) one item.
+fn request(kind: RunKind, item: &PlanItem) -> Request {
+    let user = item
+        .user_id
+        .map(|id| id.to_string())
+        .unwrap_or_else(|| item.user.clone());
+    let body = match kind {
+        RunKind::Unassign => json!({"addLicenses": [], "removeLicenses": [item.sku_id]}),
+        RunKind::Undo => json!({
+            "addLicenses": [{"skuId": item.sku_id, "disabledPlans": item.disabled_plans_before}],
+            "removeLicenses": []
+        }),
+    };
+    Request::post(format!("/users/{user}/assignLicense"), body)
+}
+
+fn outcome_of(kind: RunKind, item: &PlanItem, answer: &Answer) -> Outcome {
+    if (200..300).contains(&answer.status) {
+        return Outcome::Done;
+    }
+    let error = GraphFailure::from_body(answer.status, &answer.body, &answer.client_request_id).into_error();
+    let message = match (kind, error.code) {
+        (RunKind::Unassign, ErrorCode::LicenseInherited) => {
+            let groups: Vec<String> = match &item.verdict {
+                crate::plan::Verdict::RemoveDirectSeatStays { groups }
+                | crate::plan::Verdict::InheritedOnly { groups } => groups
+                    .iter()
+                    .map(|g| g.name.clone().unwrap_or_else(|| g.id.to_string()))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if groups.is_empty() {
+                error.message
+            } else {
+                format!("{} Group: {}.", error.message, groups.join(", "))
+            }
+        }
+        (RunKind::Undo, ErrorCode::NoFreeSeats) => {
+            "Its seat was taken meanwhile: free one or buy another, then put it back.".to_owned()
+        }
+        (RunKind::Undo, ErrorCode::ProductNotInTenant) => {
+            "The product is no longer in your organisation, so it cannot be put back.".to_owned()
+        }
+        _ => error.message,
+    };
+    Outcome::Failed {
+        code: error.code,
+        message,
+    }
+}
+
+/// Starts a run of `plan`: journals every item, then sends what will change.
+pub async fn unassign(
+    client: Arc<GraphClient>,
+    plan: &Plan,
+    options: &RunOptions,
+    progress: impl Fn(Progress) + Send + Sync + 'static,
+    cancel: Cancel,
+) -> Result<Report, Error> {
+    start(
+        client,
+        RunKind::Unassign,
+        None,
+        plan.items.clone(),
+        options,
+        progress,
+        cancel,
+    )
+    .await
+}
+
+/// Reverses a finished (or cancelled) run: puts back what it removed, with
+/// the same disabled service plans, as a journaled run of its own.
+pub async fn undo(
+    client: Arc<GraphClient>,
+    journal_path: &Path,
+    options: &RunOptions,
+    progress: impl Fn(Progress) + Send + Sync + 'static,
+    cancel: Cancel,
+) -> Result<Report, Error> {
+    let record = journal::read(journal_path)?;
+    if record.kind != RunKind::Unassign {
+        return Err(Error::new(
+            ErrorCode::Internal,
+            "Only a run that removed licenses can be undone.",
+        ));
+    }
+    let removed: Vec<PlanItem> = record
+        .outcomes
+        .iter()
+        .filter(|(_, o)| **o == Outcome::Done)
+        .map(|(i, _)| record.items[*i].clone())
+        .collect();
+    start(
+        client,
+        RunKind::Undo,
+        Some(record.run),
+        removed,
+        options,
+        progress,
+        cancel,
+    )
+    .await
+}
+
+async fn start(
+    client: Arc<GraphClient>,
+    kind: RunKind,
+    undoes: Option<Uuid>,
+    items: Vec<PlanItem>,
+    options: &RunOptions,
+    progress: impl Fn(Progress) + Send + Sync + 'static,
+    cancel: Cancel,
+) -> Result<Report, Error> {
+    let run = Uuid::new_v4();
+    let mut journal = Journal::create(&options.journal_dir, run, kind, undoes)?;
+    let mut entries: Vec<Entry> = items
+        .iter()
+        .enumerate()
+        .map(|(item, plan)| Entry::Planned {
+            item,
+            plan: plan.clone(),
+        })
+        .collect();
+    // An undo puts back everything it lists; a plan sends only what will change.
+    let skipped: Vec<usize> = match kind {
+        RunKind::Unassign => (0..items.len())
+            .filter(|&i| !items[i].verdict.will_send())
+            .collect(),
+        RunKind::Undo => Vec::new(),
+    };
+    entries.extend(skipped.iter().map(|&item| Entry::Outcome {
+        item,
+        outcome: Outcome::Skipped,
+    }));
+    journal.write(&entries)?;
+    let path = journal.path().to_owned();
+    execute(client, journal, &path, options, progress, cancel).await
+}
+
+/// Continues an interrupted run: what was in flight is checked against the
+/// tenant first, then whatever was never sent is sent.
+pub async fn resume(
+    client: Arc<GraphClient>,
+    journal_path: &Path,
+    options: &RunOptions,
+    progress: impl Fn(Progress) + Send + Sync + 'static,
+    cancel: Cancel,
+) -> Result<Report, Error> {
+    let journal = Journal::reopen(journal_path)?;
+    execute(client, journal, journal_path, options, progress, cancel).await
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct States {
+    #[serde(default)]
+    license_assignment_states: Vec<LicenseAssignmentState>,
+}
+
+/// Of `indices`, which changes are already in the tenant, read afresh
+/// (twenty users to a batch of reads): `(made, not_made)`.
+async fn check_tenant(
+    client: &GraphClient,
+    kind: RunKind,
+    items: &[PlanItem],
+    indices: &[usize],
+) -> Result<(Vec<usize>, Vec<usize>), Error> {
+    let (mut made, mut not_made) = (Vec::new(), Vec::new());
+    for chunk in indices.chunks(BATCH_SIZE) {
+        let reads: Vec<Request> = chunk
+            .iter()
+            .map(|&i| {
+                let user = items[i]
+                    .user_id
+                    .map(|id| id.to_string())
+                    .unwrap_or_else(|| items[i].user.clone());
+                Request::get(format!("/users/{user}?$select=id,licenseAssignmentStates"))
+            })
+            .collect();
+        for (&index, answer) in chunk.iter().zip(client.batch(&reads).await?) {
+            let item = &items[index];
+            let done = match answer.status {
+                // The user is gone: nothing of theirs is left to change.
+                404 => true,
+                200..=299 => {
+                    let states: States = serde_json::from_value(answer.body).unwrap_or(States {
+                        license_assignment_states: Vec::new(),
+                    });
+                    let held_directly = states
+                        .license_assignment_states
+                        .iter()
+                        .any(|s| s.sku_id == item.sku_id && s.assigned_by_group.is_none());
+                    match kind {
+                        RunKind::Unassign => !held_directly,
+                        RunKind::Undo => held_directly,
+                    }
+                }
+                _ => {
+                    return Err(GraphFailure::from_body(
+                        answer.status,
+                        &answer.body,
+                        &answer.client_request_id,
+                    )
+                    .into_error())
+                }
+            };
+            if done {
+                made.push(index);
+            } else {
+                not_made.push(index);
+            }
+        }
+    }
+    Ok((made, not_made))
+}
+
+struct Shared {
+    journal: Mutex<Journal>,
+    done: AtomicU64,
+    failed: AtomicU64,
+    throttled: AtomicBool,
+    waiting_until: Mutex<Option<Instant>>,
+}
+
+fn write(shared: &Shared, entries: &[Entry]) -> Result<(), Error> {
+    shared
+        .journal
+        .lock()
+        .map_err(|_| Error::new(ErrorCode::Internal, "The run's record is unusable."))?
+        .write(entries)
+}
+
+async fn execute(
+    client: Arc<GraphClient>,
+    journal: Journal,
+    path: &Path,
+    options: &RunOptions,
+    progress: impl Fn(Progress) + Send + Sync + 'static,
+    cancel: Cancel,
+) -> Result<Report, Error> {
+    let record = journal::read(path)?;
+    let kind = record.kind;
+    let shared = Arc::new(Shared {
+        journal: Mutex::new(journal),
+        done: AtomicU64::new(record.outcomes.values().filter(|o| **o == Outcome::Done).count() as u64),
+        failed: AtomicU64::new(
+            record
+                .outcomes
+                .values()
+                .filter(|o| matches!(o, Outcome::Failed { .. }))
+                .count() as u64,
+        ),
+        throttled: AtomicBool::new(false),
+        waiting_until: Mutex::new(None),
+    });
+
+    // First settle what was in flight when the process stopped.
+    let (made, mut to_send) = check_tenant(&client, kind, &record.items, &record.unknown()).await?;
+    let settled: Vec<Entry> = made
+        .iter()
+        .map(|&item| Entry::Outcome {
+            item,
+            outcome: Outcome::Done,
+        })
+        .collect();
+    write(&shared, &settled)?;
+    shared.done.fetch_add(made.len() as u64, Ordering::SeqCst);
+    to_send.extend(record.remaining());
+    to_send.sort_unstable();
+
+    let watcher_state = shared.clone();
+    client.watch(Some(Arc::new(move |notice| {
+        let Notice::Throttled { wait } = notice;
+        watcher_state.throttled.store(true, Ordering::SeqCst);
+        if let Ok(mut until) = watcher_state.waiting_until.lock() {
+            *until = Some(Instant::now() + wait);
+        }
+    })));
+
+    let total_to_send = to_send.len() as u64;
+    let started = Instant::now();
+    let done_before = shared.done.load(Ordering::SeqCst);
+    let report_progress = |shared: &Shared, settled: u64| {
+        let done = shared.done.load(Ordering::SeqCst);
+        let made_now = done.saturating_sub(done_before);
+        let elapsed = started.elapsed().as_secs_f64().max(0.001);
+        let per_second = made_now as f64 / elapsed;
+        let remaining = total_to_send.saturating_sub(settled);
+        let waiting_seconds = shared
+            .waiting_until
+            .lock()
+            .ok()
+            .and_then(|until| *until)
+            .and_then(|until| until.checked_duration_since(Instant::now()))
+            .map(|d| d.as_secs_f64().ceil() as u64)
+            .filter(|s| *s > 0);
+        progress(Progress {
+            done: done as u32,
+            failed: shared.failed.load(Ordering::SeqCst) as u32,
+            remaining: remaining as u32,
+            per_second,
+            seconds_left: (per_second > 0.0).then(|| (remaining as f64 / per_second).ceil() as u64),
+            waiting_seconds,
+        });
+    };
+
+    let items: Arc<Vec<PlanItem>> = Arc::new(record.items.clone());
+    let batches: Vec<Vec<usize>> = to_send.chunks(BATCH_SIZE).map(<[usize]>::to_vec).collect();
+    let mut queue = batches.into_iter();
+    let mut in_flight: JoinSet<Result<usize, Error>> = JoinSet::new();
+    let mut limit = 2.min(options.max_in_flight.max(1));
+    let mut settled = 0u64;
+    let mut failure: Option<Error> = None;
+    loop {
+        while failure.is_none() && !cancel.requested() && in_flight.len() < limit {
+            let Some(batch) = queue.next() else { break };
+            write(&shared, &[Entry::Sending { items: batch.clone() }])?;
+            let (client, shared, items) = (client.clone(), shared.clone(), items.clone());
+            in_flight.spawn(async move {
+                let requests: Vec<Request> = batch.iter().map(|&i| request(kind, &items[i])).collect();
+                match client.batch(&requests).await {
+                    Ok(answers) => {
+                        let entries: Vec<Entry> = batch
+                            .iter()
+                            .zip(&answers)
+                            .map(|(&item, answer)| Entry::Outcome {
+                                item,
+                                outcome: outcome_of(kind, &items[item], answer),
+                            })
+                            .collect();
+                        for entry in &entries {
+                            if let Entry::Outcome { outcome, .. } = entry {
+                                let counter = if *outcome == Outcome::Done {
+                                    &shared.done
+                                } else {
+                                    &shared.failed
+                                };
+                                counter.fetch_add(1, Ordering::SeqCst);
+                            }
+                        }
+                        write(&shared, &entries)?;
+                        Ok(batch.len())
+                    }
+                    // Lost on the way back: these stay "sent, no outcome" and
+                    // are checked against the tenant below.
+                    Err(error) if error.code == ErrorCode::OutcomeUnknown => Ok(batch.len()),
+                    Err(error) => Err(error),
+                }
+            });
+        }
+        let Some(finished) = in_flight.join_next().await else {
+            break;
+        };
+        match finished {
+            Ok(Ok(count)) => {
+                settled += count as u64;
+                // Additive increase, multiplicative decrease.
+                if shared.throttled.swap(false, Ordering::SeqCst) {
+                    limit = (limit / 2).max(1);
+                } else {
+                    limit = (limit + 1).min(options.max_in_flight.max(1));
+                }
+            }
+            Ok(Err(error)) => failure = failure.or(Some(error)),
+            Err(join) => {
+                failure = failure.or(Some(
+                    Error::new(ErrorCode::Internal, "A batch stopped unexpectedly.")
+                        .with_details(join.to_string()),
+                ))
+            }
+        }
+        report_progress(&shared, settled);
+    }
+    client.watch(None);
+    if let Some(error) = failure {
+        // The journal shows what is left; the run can be resumed.
+        return Err(error);
+    }
+
+    // Answers lost in flight: look at the tenant, then send what is missing.
+    let lost = journal::read(path)?.unknown();
+    let (made, missing) = check_tenant(&client, kind, &items, &lost).await?;
+    let settled: Vec<Entry> = made
+        .iter()
+        .map(|&item| Entry::Outcome {
+            item,
+            outcome: Outcome::Done,
+        })
+        .collect();
+    write(&shared, &settled)?;
+    for chunk in missing.chunks(BATCH_SIZE) {
+        write(
+            &shared,
+            &[Entry::Sending {
+                items: chunk.to_vec(),
+            }],
+        )?;
+        let requests: Vec<Request> = chunk.iter().map(|&i| request(kind, &items[i])).collect();
+        // Lost again: the journal still says "sent, no outcome"; a resume settles it.
+        let answers = client.batch(&requests).await?;
+        let outcomes: Vec<Entry> = chunk
+            .iter()
+            .zip(&answers)
+            .map(|(&item, answer)| Entry::Outcome {
+                item,
+                outcome: outcome_of(kind, &items[item], answer),
+            })
+            .collect();
+        write(&shared, &outcomes)?;
+    }
+
+    let record = journal::read(path)?;
+    if cancel.requested() {
+        let not_run: Vec<Entry> = record
+            .remaining()
+            .into_iter()
+            .map(|item| Entry::Outcome {
+                item,
+                outcome: Outcome::NotRun,
+            })
+            .chain(std::iter::once(Entry::Cancelled { at: journal::now() }))
+            .collect();
+        write(&shared, &not_run)?;
+    } else {
+        write(&shared, &[Entry::Finished { at: journal::now() }])?;
+    }
+    let record = journal::read(path)?;
+    Ok(Report::from_record(path.to_owned(), record))
+}
