@@ -260,6 +260,12 @@ async fn a_cancelled_run_marks_the_rest_not_run() {
     let not_run = report.count(|o| *o == Outcome::NotRun);
     assert!(done > 0 && not_run > 0, "{done} done, {not_run} not run");
     assert_eq!(report.outcomes.len(), plan.items.len());
+    let rows = report.rows();
+    assert_eq!(rows.iter().filter(|r| r.result == "not_run").count(), not_run);
+    assert!(rows
+        .iter()
+        .filter(|r| r.result == "not_run")
+        .all(|r| r.reason.as_deref().is_some_and(|why| why.contains("cancelled"))));
     let held = plan.items.iter().filter(|i| i.verdict.will_send()).count();
     assert_eq!(
         tenant.directory(|d| direct_holders(d.tenant(), premium)),
