@@ -1,6 +1,7 @@
 //! The Tauri shell: thin, typed adapters between the web UI and the domain
 //! crates. Rules live in `license-desk-core`, not here.
 
+pub mod cli;
 mod commands;
 mod demo;
 mod settings_store;
@@ -40,6 +41,11 @@ pub fn typescript_bindings() -> Result<String, String> {
 }
 
 pub fn run() -> ExitCode {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        eprintln!("License Desk needs a desktop session to open its window (neither DISPLAY nor WAYLAND_DISPLAY is set). Run `license-desk --help` for the commands that need none.");
+        return ExitCode::FAILURE;
+    }
     let ipc = ipc();
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::new().build())

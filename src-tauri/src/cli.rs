@@ -1,0 +1,399 @@
+//! `license-desk <command>`: the unassign engine without a window, for
+//! admins who script or schedule. Same sign-in, same plans, same journals
+//! (in the app's data folder) as the app, so a run started here can be
+//! resumed or undone in either.
+//!
+//! Exit codes: 0 everything planned was done; 1 it could not run (sign-in,
+//! network, a damaged journal); 2 wrong usage; 3 it ran and some items
+//! failed or could not be done; 4 it needs `--yes` to change anything.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use license_desk_core::{Cloud, Error, ErrorCode, Settings};
+use license_desk_engine::export;
+use license_desk_engine::journal::{self, Outcome, RunKind};
+use license_desk_engine::plan::{Plan, Selection};
+use license_desk_engine::run::{self, Cancel, Report, RunOptions};
+use license_desk_graph::auth::Session;
+use license_desk_graph::keychain::{self, Secret};
+use license_desk_graph::retry::RetryPolicy;
+use license_desk_graph::{tenant, GraphClient};
+use uuid::Uuid;
+
+use crate::sign_in;
+
+/// The app's identifier: its data folder is named after it.
+const APP_ID: &str = "com.licensedesk.desktop";
+const SECRET_VARIABLE: &str = "LICENSE_DESK_CLIENT_SECRET";
+
+#[derive(Parser)]
+#[command(
+    name = "license-desk",
+    version,
+    about = "License Desk without a window: plan, run, resume and undo license removals."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Removes one product from users: plans first, changes only with --yes.
+    Unassign(UnassignArgs),
+    /// Lists past runs, newest first.
+    Runs(JournalArgs),
+    /// Continues an interrupted run (checks what was in flight first).
+    Resume(RunArgs),
+    /// Puts back what a run removed, with the same disabled service plans.
+    Undo(RunArgs),
+}
+
+#[derive(Args)]
+struct SignInArgs {
+    /// Microsoft cloud: worldwide, us_gov_gcc_high, us_gov_dod or china.
+    #[arg(long, value_parser = parse_cloud)]
+    cloud: Option<Cloud>,
+    /// Tenant: a domain or tenant id (app-only needs one).
+    #[arg(long)]
+    tenant: Option<String>,
+    /// An app registration for app-only sign-in; its secret comes from
+    /// LICENSE_DESK_CLIENT_SECRET or the keychain (as the app remembered it).
+    #[arg(long)]
+    client_id: Option<String>,
+    /// A local tenant's address instead of Microsoft (development, tests).
+    #[arg(long, value_name = "URL")]
+    local_tenant: Option<String>,
+}
+
+#[derive(Args)]
+struct JournalArgs {
+    /// Where run journals live (default: the app's data folder).
+    #[arg(long)]
+    journal_dir: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct UnassignArgs {
+    /// The product: its skuId or its part number (e.g. SPB).
+    #[arg(long)]
+    sku: String,
+    /// A file of user principal names or object ids, one a line.
+    #[arg(long, conflicts_with = "all_holders", required_unless_present = "all_holders")]
+    users: Option<PathBuf>,
+    /// Everyone who holds the product.
+    #[arg(long)]
+    all_holders: bool,
+    /// Show the plan only; change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Change without asking (needed when not at a terminal).
+    #[arg(long)]
+    yes: bool,
+    /// Print the per-user results as JSON instead of CSV.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    sign_in: SignInArgs,
+    #[command(flatten)]
+    journals: JournalArgs,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// The run's id, as `license-desk runs` lists it.
+    run: Uuid,
+    /// Change without asking (needed when not at a terminal).
+    #[arg(long)]
+    yes: bool,
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    sign_in: SignInArgs,
+    #[command(flatten)]
+    journals: JournalArgs,
+}
+
+fn parse_cloud(text: &str) -> Result<Cloud, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|_| format!("'{text}' is not a cloud: use worldwide, us_gov_gcc_high, us_gov_dod or china"))
+}
+
+/// Whether the command line asks for the headless commands: any first word
+/// that is not an option of the app's window (`--demo`).
+pub fn is_command(first_argument: &str) -> bool {
+    !first_argument.starts_with('-') || ["--help", "-h", "--version", "-V"].contains(&first_argument)
+}
+
+fn journal_dir(args: &JournalArgs) -> Result<PathBuf, Error> {
+    match &args.journal_dir {
+        Some(dir) => Ok(dir.clone()),
+        None => dirs::data_dir()
+            .map(|d| d.join(APP_ID).join("runs"))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::Internal,
+                    "No data folder is known for this user; pass --journal-dir.",
+                )
+            }),
+    }
+}
+
+async fn connect(args: &SignInArgs) -> Result<Arc<GraphClient>, Error> {
+    if let Some(url) = &args.local_tenant {
+        std::env::set_var(sign_in::LOCAL_TENANT_VARIABLE, url);
+    }
+    let defaults = Settings::default();
+    let settings = Settings {
+        cloud: args.cloud.unwrap_or(defaults.cloud),
+        tenant: args.tenant.clone().unwrap_or(defaults.tenant),
+        client_id: args.client_id.clone(),
+        ..defaults
+    };
+    let target = sign_in::target(&settings)?;
+    if args.client_id.is_some() {
+        let secret = match std::env::var(SECRET_VARIABLE) {
+            Ok(secret) if !secret.is_empty() => secret,
+            _ => Secret::new(&keychain::client_secret_account(&target))?.load()?.ok_or_else(|| {
+                Error::new(
+                    ErrorCode::SignInFailed,
+                    "No client secret: set LICENSE_DESK_CLIENT_SECRET, or sign in once in the app with \"keep the secret\".",
+                )
+            })?,
+        };
+        let session = Session::app_only(target, secret).await?;
+        return Ok(Arc::new(GraphClient::new(
+            Arc::new(session),
+            RetryPolicy::default(),
+        )?));
+    }
+    match sign_in::restore(target).await? {
+        Some((client, _, _)) => Ok(Arc::new(client)),
+        None => Err(Error::new(
+            ErrorCode::SignedOut,
+            "Not signed in: sign in once in the app, or use --client-id with a client secret.",
+        )),
+    }
+}
+
+fn confirm(question: &str, yes: bool) -> Result<bool, ExitCode> {
+    if yes {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        eprintln!("{question} Not at a terminal: pass --yes to go ahead.");
+        return Err(ExitCode::from(4));
+    }
+    eprint!("{question} [y/N] ");
+    let mut answer = String::new();
+    let _ = std::io::stdin().read_line(&mut answer);
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
+/// Results on standard output (for scripts), everything else on standard
+/// error. A closed pipe (`| head`) is not an error worth a panic.
+fn print_report(report: &Report, json: bool) -> ExitCode {
+    let rows = report.rows();
+    let text = if json {
+        export::to_json(&rows) + "\n"
+    } else {
+        export::to_csv(&rows)
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    let count = |result: &str| rows.iter().filter(|r| r.result == result).count();
+    let (done, failed, skipped, not_run) =
+        (count("done"), count("failed"), count("skipped"), count("not_run"));
+    eprintln!(
+        "run {} done={done} failed={failed} skipped={skipped} not_run={not_run} journal={}",
+        report.run,
+        report.journal.display()
+    );
+    if failed + skipped + not_run + count("unknown") == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(3)
+    }
+}
+
+fn fail(error: &Error) -> ExitCode {
+    eprintln!("license-desk: {}", error.message);
+    if let Some(details) = &error.details {
+        eprintln!("  {details}");
+    }
+    ExitCode::from(1)
+}
+
+/// Runs a command line; never opens a window.
+pub fn main(arguments: Vec<String>) -> ExitCode {
+    let cli = match Cli::try_parse_from(arguments) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            return fail(&Error::new(ErrorCode::Internal, "Could not start.").with_details(error.to_string()))
+        }
+    };
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Runs(args) => {
+                let dir = match journal_dir(&args) {
+                    Ok(dir) => dir,
+                    Err(error) => return fail(&error),
+                };
+                let mut out = String::from("run\tkind\tstarted\tstate\tdone\tfailed\n");
+                for (_, record) in journal::list(&dir) {
+                    let state = if record.finished {
+                        "finished"
+                    } else if record.cancelled {
+                        "cancelled"
+                    } else {
+                        "interrupted"
+                    };
+                    let kind = if record.kind == RunKind::Undo {
+                        "undo"
+                    } else {
+                        "unassign"
+                    };
+                    let done = record.outcomes.values().filter(|o| **o == Outcome::Done).count();
+                    let failed = record
+                        .outcomes
+                        .values()
+                        .filter(|o| matches!(o, Outcome::Failed { .. }))
+                        .count();
+                    out.push_str(&format!(
+                        "{}\t{kind}\t{}\t{state}\t{done}\t{failed}\n",
+                        record.run, record.started_at
+                    ));
+                }
+                let _ = std::io::stdout().lock().write_all(out.as_bytes());
+                ExitCode::SUCCESS
+            }
+            Command::Unassign(args) => match unassign(args).await {
+                Ok(code) => code,
+                Err(error) => fail(&error),
+            },
+            Command::Resume(args) => match continue_run(args, false).await {
+                Ok(code) => code,
+                Err(error) => fail(&error),
+            },
+            Command::Undo(args) => match continue_run(args, true).await {
+                Ok(code) => code,
+                Err(error) => fail(&error),
+            },
+        }
+    })
+}
+
+async fn unassign(args: UnassignArgs) -> Result<ExitCode, Error> {
+    let client = connect(&args.sign_in).await?;
+    let snapshot = tenant::load(&client, |_| {}).await?;
+    let product = snapshot
+        .products
+        .iter()
+        .find(|p| {
+            p.sku_id.to_string().eq_ignore_ascii_case(args.sku.trim())
+                || p.sku_part_number.eq_ignore_ascii_case(args.sku.trim())
+        })
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::ProductNotInTenant,
+                format!("No product '{}' in this tenant.", args.sku),
+            )
+        })?;
+    let selection = match &args.users {
+        Some(file) => {
+            let text = std::fs::read_to_string(file).map_err(|e| {
+                Error::new(ErrorCode::Internal, format!("Cannot read {}.", file.display()))
+                    .with_details(e.to_string())
+            })?;
+            let users: Vec<String> = text
+                .lines()
+                .map(|l| l.trim().trim_start_matches('\u{feff}'))
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_owned)
+                .collect();
+            Selection::Users {
+                users,
+                sku_ids: vec![product.sku_id],
+            }
+        }
+        None => Selection::AllHolders {
+            sku_id: product.sku_id,
+        },
+    };
+    let plan = Plan::new(&snapshot, &selection);
+    let counts = plan.counts().remove(&product.sku_id).unwrap_or_default();
+    let name = license_desk_core::products::friendly_name(&product.sku_part_number)
+        .unwrap_or(&product.sku_part_number);
+    eprintln!("Plan for {name} ({}):", product.sku_part_number);
+    eprintln!(
+        "  will remove: {} (frees {} seats; {} also held through a group, seat stays taken)",
+        counts.will_remove, counts.seats_freed, counts.seat_stays
+    );
+    eprintln!(
+        "  cannot: {} held only through a group, {} self-service, {} not held, {} users not found",
+        counts.inherited_only, counts.self_service, counts.already_gone, counts.user_not_found
+    );
+    if args.dry_run || counts.will_remove == 0 {
+        return Ok(ExitCode::SUCCESS);
+    }
+    match confirm(
+        &format!("Remove {name} from {} users?", counts.will_remove),
+        args.yes,
+    ) {
+        Ok(true) => {}
+        Ok(false) => return Ok(ExitCode::from(4)),
+        Err(code) => return Ok(code),
+    }
+    let options = RunOptions::new(journal_dir(&args.journals)?);
+    let report = run::unassign(client, &plan, &options, progress_line, Cancel::default()).await?;
+    Ok(print_report(&report, args.json))
+}
+
+fn progress_line(progress: run::Progress) {
+    let waiting = progress
+        .waiting_seconds
+        .map(|s| format!(", waiting for Microsoft's limit ({s} s)"))
+        .unwrap_or_default();
+    eprint!(
+        "\r{} done, {} failed, {} left{waiting}   ",
+        progress.done, progress.failed, progress.remaining
+    );
+}
+
+async fn continue_run(args: RunArgs, undo: bool) -> Result<ExitCode, Error> {
+    let dir = journal_dir(&args.journals)?;
+    let path = dir.join(format!("{}.jsonl", args.run));
+    let record = journal::read(&path)?;
+    let client = connect(&args.sign_in).await?;
+    let options = RunOptions::new(dir);
+    let report = if undo {
+        let removed = record.outcomes.values().filter(|o| **o == Outcome::Done).count();
+        match confirm(&format!("Put back {removed} licenses?"), args.yes) {
+            Ok(true) => {}
+            Ok(false) => return Ok(ExitCode::from(4)),
+            Err(code) => return Ok(code),
+        }
+        run::undo(client, &path, &options, progress_line, Cancel::default()).await?
+    } else {
+        if !record.interrupted() {
+            eprintln!("Run {} is not interrupted: nothing to resume.", args.run);
+            return Ok(ExitCode::SUCCESS);
+        }
+        run::resume(client, &path, &options, progress_line, Cancel::default()).await?
+    };
+    Ok(print_report(&report, args.json))
+}
