@@ -15,6 +15,10 @@ fn main() {
         "cancel_sign_in",
         "restore_sign_in",
         "sign_out",
+        "plan_removal",
+        "run_plan",
+        "undo_run",
+        "cancel_run",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

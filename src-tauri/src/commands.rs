@@ -3,8 +3,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use license_desk_core::overview::{DeviceCodePrompt, LoadProgress, SignedIn, TenantOverview};
+use license_desk_core::overview::{
+    DeviceCodePrompt, LoadProgress, PlanPreview, RunFailure, RunProgress, RunSummary, SignedIn,
+    TenantOverview,
+};
 use license_desk_core::{cloud::CloudEndpoints, Cloud, Connection, Error, ErrorCode, Settings};
+use license_desk_engine::plan::{Plan, Selection};
+use license_desk_engine::run::{self, Cancel, Report, RunOptions};
 use license_desk_graph::auth::{BrowserSignIn, DeviceSignIn, Session};
 use license_desk_graph::keychain::{self, Secret};
 use license_desk_graph::retry::RetryPolicy;
@@ -99,6 +104,10 @@ pub async fn open_demo(
     .await?;
     let overview = snapshot.overview(Some(&admin));
     *open = Some(OpenTenant {
+        client: Arc::new(client),
+        snapshot,
+        admin: Some(admin),
+        pending_plan: None,
         keychain_account: None,
         _demo_tenant: Some(tenant_server),
     });
@@ -262,6 +271,162 @@ pub async fn sign_out(state: State<'_, AppState>) -> Result<(), Error> {
     set_connection(&state, Connection::None)?;
     if let Some(account) = open.and_then(|o| o.keychain_account) {
         sign_in::forget(&account)?;
+    }
+    Ok(())
+}
+
+fn no_tenant() -> Error {
+    Error::new(
+        ErrorCode::Internal,
+        "No tenant is open. Sign in or open the demo first.",
+    )
+}
+
+fn journal_dir(app: &AppHandle) -> Result<std::path::PathBuf, Error> {
+    use tauri::Manager;
+    app.path()
+        .app_data_dir()
+        .map(|dir| dir.join("runs"))
+        .map_err(|e| {
+            Error::new(ErrorCode::Internal, "The app's data folder is unknown.").with_details(e.to_string())
+        })
+}
+
+/// Plans removing a product from everyone who holds it, and keeps the plan
+/// until the admin confirms or plans again.
+#[tauri::command]
+#[specta::specta]
+pub async fn plan_removal(state: State<'_, AppState>, sku_id: String) -> Result<PlanPreview, Error> {
+    let mut open = state.open.lock().await;
+    let open = open.as_mut().ok_or_else(no_tenant)?;
+    let product = open
+        .snapshot
+        .products
+        .iter()
+        .find(|p| p.sku_id.to_string() == sku_id)
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::ProductNotInTenant,
+                "This product is not in the tenant any more.",
+            )
+        })?;
+    let name = license_desk_core::products::friendly_name(&product.sku_part_number)
+        .unwrap_or(&product.sku_part_number)
+        .to_owned();
+    let plan = Plan::new(
+        &open.snapshot,
+        &Selection::AllHolders {
+            sku_id: product.sku_id,
+        },
+    );
+    let preview = plan.preview(&name);
+    open.pending_plan = Some(plan);
+    Ok(preview)
+}
+
+fn summary(report: &Report, overview: TenantOverview) -> RunSummary {
+    let rows = report.rows();
+    let count = |result: &str| rows.iter().filter(|r| r.result == result).count() as u32;
+    RunSummary {
+        run: report.run.to_string(),
+        done: count("done"),
+        failed: count("failed"),
+        not_run: count("not_run"),
+        failures: rows
+            .iter()
+            .filter(|r| r.result == "failed")
+            .map(|r| RunFailure {
+                user: r.user_principal_name.clone().unwrap_or_else(|| r.user.clone()),
+                reason: r.reason.clone().unwrap_or_default(),
+            })
+            .collect(),
+        overview,
+    }
+}
+
+fn progress_sender(on_progress: Channel<RunProgress>) -> impl Fn(run::Progress) + Send + Sync + 'static {
+    move |p: run::Progress| {
+        let _ = on_progress.send(RunProgress {
+            done: p.done,
+            failed: p.failed,
+            remaining: p.remaining,
+            seconds_left: p.seconds_left.map(|s| s.min(u64::from(u32::MAX)) as u32),
+            waiting_seconds: p.waiting_seconds.map(|s| s.min(u64::from(u32::MAX)) as u32),
+        });
+    }
+}
+
+/// Reads the tenant again after a run, so the views show what changed.
+async fn reread(open: &mut OpenTenant) -> Result<TenantOverview, Error> {
+    open.snapshot = tenant::load(&open.client, |_| {}).await?;
+    Ok(open.snapshot.overview(open.admin.as_ref()))
+}
+
+/// Runs the plan the admin confirmed.
+#[tauri::command]
+#[specta::specta]
+pub async fn run_plan(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    on_progress: Channel<RunProgress>,
+) -> Result<RunSummary, Error> {
+    let mut guard = state.open.lock().await;
+    let open = guard.as_mut().ok_or_else(no_tenant)?;
+    let plan = open
+        .pending_plan
+        .take()
+        .ok_or_else(|| Error::new(ErrorCode::Internal, "There is no plan to run. Plan again."))?;
+    let cancel = Cancel::default();
+    *state.cancel_run.lock().map_err(|_| internal())? = Some(cancel.clone());
+    let options = RunOptions::new(journal_dir(&app)?);
+    let report = run::unassign(
+        open.client.clone(),
+        &plan,
+        &options,
+        progress_sender(on_progress),
+        cancel,
+    )
+    .await;
+    *state.cancel_run.lock().map_err(|_| internal())? = None;
+    let report = report?;
+    let overview = reread(open).await?;
+    Ok(summary(&report, overview))
+}
+
+/// Puts back what a run removed.
+#[tauri::command]
+#[specta::specta]
+pub async fn undo_run(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    run_id: String,
+    on_progress: Channel<RunProgress>,
+) -> Result<RunSummary, Error> {
+    let mut guard = state.open.lock().await;
+    let open = guard.as_mut().ok_or_else(no_tenant)?;
+    let run_id: uuid::Uuid = run_id
+        .parse()
+        .map_err(|_| Error::new(ErrorCode::Internal, "That run is unknown."))?;
+    let dir = journal_dir(&app)?;
+    let options = RunOptions::new(&dir);
+    let report = run::undo(
+        open.client.clone(),
+        &dir.join(format!("{run_id}.jsonl")),
+        &options,
+        progress_sender(on_progress),
+        Cancel::default(),
+    )
+    .await?;
+    let overview = reread(open).await?;
+    Ok(summary(&report, overview))
+}
+
+/// Stops the run under way: what is in flight finishes, the rest is not run.
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_run(state: State<'_, AppState>) -> Result<(), Error> {
+    if let Some(cancel) = state.cancel_run.lock().map_err(|_| internal())?.as_ref() {
+        cancel.cancel();
     }
     Ok(())
 }

@@ -26,6 +26,10 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
         commands::cancel_sign_in,
         commands::restore_sign_in,
         commands::sign_out,
+        commands::plan_removal,
+        commands::run_plan,
+        commands::undo_run,
+        commands::cancel_run,
     ])
 }
 

@@ -136,6 +136,10 @@ pub async fn open(
         remembered: keychain_account.is_some(),
     };
     let open = OpenTenant {
+        client: Arc::new(client),
+        snapshot,
+        admin,
+        pending_plan: None,
         keychain_account,
         _demo_tenant: None,
     };

@@ -1,8 +1,12 @@
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use graph_emulator::Emulator;
 use license_desk_core::Connection;
+use license_desk_engine::plan::Plan;
+use license_desk_engine::run::Cancel;
 use license_desk_graph::auth::DeviceSignIn;
+use license_desk_graph::tenant::{SignedInAdmin, TenantSnapshot};
+use license_desk_graph::GraphClient;
 use tokio::sync::Notify;
 
 /// What the running app holds between commands.
@@ -16,9 +20,16 @@ pub struct AppState {
     pub device: tokio::sync::Mutex<Option<DeviceSignIn>>,
     /// Wakes a sign-in that is waiting, to cancel it.
     pub cancel_sign_in: Notify,
+    /// Stops the run under way, if any.
+    pub cancel_run: Mutex<Option<Cancel>>,
 }
 
 pub struct OpenTenant {
+    pub client: Arc<GraphClient>,
+    pub snapshot: TenantSnapshot,
+    pub admin: Option<SignedInAdmin>,
+    /// The plan shown to the admin, waiting for their confirmation.
+    pub pending_plan: Option<Plan>,
     /// The keychain account holding this sign-in, to forget at sign-out.
     pub keychain_account: Option<String>,
     /// The demo tenant's server, while the demo is open: it stops when

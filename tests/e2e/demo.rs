@@ -79,3 +79,66 @@ async fn demo_flag_opens_the_demo_at_once() {
     )
     .await;
 }
+
+fn assigned(row_text: &str) -> Vec<String> {
+    row_text.split_whitespace().map(str::to_owned).collect()
+}
+
+#[tokio::test]
+async fn removes_a_product_from_every_holder_and_undoes_it() {
+    run_with_args(
+        "removes_a_product_from_every_holder",
+        &["--demo"],
+        |app| async move {
+            let result = async {
+                app.wait_for_text("[data-testid='connection']", "Demo tenant: nothing real changes")
+                    .await?;
+                app.wait_for(Locator::Css("nav button[data-view='licenses']"))
+                    .await
+                    .click()
+                    .await?;
+                let row = "tr[data-part-number='O365_BUSINESS_PREMIUM']";
+                let before = app.wait_for(Locator::Css(row)).await.text().await?;
+                app.wait_for(Locator::Css(&format!("{row} button[data-action='plan-removal']")))
+                    .await
+                    .click()
+                    .await?;
+                let counts = app
+                    .wait_for(Locator::Css("[data-testid='plan-counts']"))
+                    .await
+                    .text()
+                    .await?;
+                assert!(counts.contains("Will be removed: 13"), "{counts}");
+                app.wait_for(Locator::Css("button[data-action='confirm-removal']"))
+                    .await
+                    .click()
+                    .await?;
+                app.wait_for_text(
+                    "[data-testid='run-result']",
+                    "Done: 13 removed, 0 failed, 0 not run.",
+                )
+                .await?;
+                app.wait_for(Locator::Css("button[data-action='undo-run']"))
+                    .await
+                    .click()
+                    .await?;
+                app.wait_for_text("[data-testid='run-result']", "Put back: 13, failed: 0.")
+                    .await?;
+                app.wait_for(Locator::Css("button[data-action='close-removal']"))
+                    .await
+                    .click()
+                    .await?;
+                let after = app.wait_for(Locator::Css(row)).await.text().await?;
+                assert_eq!(
+                    assigned(&after),
+                    assigned(&before),
+                    "the product is back with every holder"
+                );
+                Ok(())
+            }
+            .await;
+            (app, result)
+        },
+    )
+    .await;
+}

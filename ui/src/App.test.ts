@@ -6,6 +6,14 @@ import { setLanguage } from "./lib/i18n.svelte";
 import { tenant } from "./lib/tenant.svelte";
 import { demoOverview, fakeBackend } from "./test/ipc";
 
+// jsdom has no modal dialogs; this is what opening one means for the tests.
+HTMLDialogElement.prototype.showModal = function (this: HTMLDialogElement) {
+  this.open = true;
+};
+HTMLDialogElement.prototype.close = function (this: HTMLDialogElement) {
+  this.open = false;
+};
+
 afterEach(() => {
   cleanup();
   setLanguage("en");
@@ -108,6 +116,24 @@ describe("the app shell", () => {
     await fireEvent.click(screen.getByRole("button", { name: "Sign out" }));
     await waitFor(() => expect(screen.getByTestId("connection").textContent).toBe("Not connected"));
     expect(await screen.findByRole("button", { name: "Sign in to Microsoft 365" })).toBeTruthy();
+  });
+
+  it("removes a product from its holders after showing the plan, then undoes it", async () => {
+    const backend = fakeBackend();
+    render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: "Try the demo tenant" }));
+    await fireEvent.click(await screen.findByRole("button", { name: "Licenses" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Remove from holders… Microsoft 365 Business Premium" }));
+    expect((await screen.findByTestId("plan-counts")).textContent).toContain("Will be removed: 86");
+    expect(screen.getByText(/still licensed through E3 licensing/)).toBeTruthy();
+    expect(screen.getByText(/kept for 30 days, then deleted for good/)).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Remove from holders… Visio Plan 2" }).hasAttribute("disabled")).toBe(true);
+    await fireEvent.click(screen.getByRole("button", { name: "Remove 86 licenses" }));
+    expect((await screen.findByTestId("run-result")).textContent).toBe("Done: 85 removed, 1 failed, 0 not run.");
+    expect(screen.getByText(/no longer exists/)).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "Undo this run" }));
+    await waitFor(() => expect(screen.getByTestId("run-result").textContent).toBe("Put back: 85, failed: 0."));
+    expect(backend.calls.map((c) => c.cmd)).toEqual(expect.arrayContaining(["plan_removal", "run_plan", "undo_run"]));
   });
 
   it("has no accessibility violations axe can find", async () => {

@@ -92,3 +92,67 @@ pub struct DeviceCodePrompt {
     pub user_code: String,
     pub verification_uri: String,
 }
+
+/// What the plan says of one (user, product).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanVerdict {
+    Remove,
+    RemoveDirectSeatStays,
+    InheritedOnly,
+    SelfService,
+    AlreadyGone,
+    UserNotFound,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanRow {
+    pub user: String,
+    pub verdict: PlanVerdict,
+    /// The groups that give the license, where that matters.
+    pub groups: Vec<String>,
+}
+
+/// A plan shown before anything changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanPreview {
+    pub product: String,
+    pub will_remove: u32,
+    pub seats_freed: u32,
+    pub seat_stays: u32,
+    pub cannot: u32,
+    /// Every item that is not a plain removal, for the admin to read.
+    pub notes: Vec<PlanRow>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RunProgress {
+    pub done: u32,
+    pub failed: u32,
+    pub remaining: u32,
+    pub seconds_left: Option<u32>,
+    /// Waiting on Microsoft's limit, this many seconds.
+    pub waiting_seconds: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RunFailure {
+    pub user: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RunSummary {
+    pub run: String,
+    pub done: u32,
+    pub failed: u32,
+    pub not_run: u32,
+    pub failures: Vec<RunFailure>,
+    /// The tenant as read again after the run.
+    pub overview: TenantOverview,
+}

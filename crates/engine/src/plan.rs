@@ -217,3 +217,64 @@ impl Plan {
         counts
     }
 }
+
+impl Verdict {
+    fn shown(&self) -> (license_desk_core::overview::PlanVerdict, Vec<String>) {
+        use license_desk_core::overview::PlanVerdict as Shown;
+        let names = |groups: &[GroupRef]| {
+            groups
+                .iter()
+                .map(|g| g.name.clone().unwrap_or_else(|| g.id.to_string()))
+                .collect()
+        };
+        match self {
+            Verdict::Remove => (Shown::Remove, Vec::new()),
+            Verdict::RemoveDirectSeatStays { groups } => (Shown::RemoveDirectSeatStays, names(groups)),
+            Verdict::InheritedOnly { groups } => (Shown::InheritedOnly, names(groups)),
+            Verdict::SelfService => (Shown::SelfService, Vec::new()),
+            Verdict::AlreadyGone => (Shown::AlreadyGone, Vec::new()),
+            Verdict::UserNotFound => (Shown::UserNotFound, Vec::new()),
+        }
+    }
+}
+
+impl Plan {
+    /// The plan as the admin reads it before confirming: counts, and every
+    /// item that is not a plain removal.
+    pub fn preview(&self, product: &str) -> license_desk_core::overview::PlanPreview {
+        let totals = self
+            .counts()
+            .into_values()
+            .fold(ProductCounts::default(), |mut sum, c| {
+                sum.will_remove += c.will_remove;
+                sum.seats_freed += c.seats_freed;
+                sum.seat_stays += c.seat_stays;
+                sum.inherited_only += c.inherited_only;
+                sum.self_service += c.self_service;
+                sum.already_gone += c.already_gone;
+                sum.user_not_found += c.user_not_found;
+                sum
+            });
+        let notes = self
+            .items
+            .iter()
+            .filter(|i| i.verdict != Verdict::Remove)
+            .map(|i| {
+                let (verdict, groups) = i.verdict.shown();
+                license_desk_core::overview::PlanRow {
+                    user: i.user_principal_name.clone().unwrap_or_else(|| i.user.clone()),
+                    verdict,
+                    groups,
+                }
+            })
+            .collect();
+        license_desk_core::overview::PlanPreview {
+            product: product.to_owned(),
+            will_remove: totals.will_remove,
+            seats_freed: totals.seats_freed,
+            seat_stays: totals.seat_stays,
+            cannot: totals.inherited_only + totals.self_service + totals.already_gone + totals.user_not_found,
+            notes,
+        }
+    }
+}

@@ -28,6 +28,17 @@ export const commands = {
 	restoreSignIn: (onProgress: Channel<LoadProgress_Deserialize>) => typedError<SignedIn_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("restore_sign_in", { onProgress })),
 	/**  Closes what is open; a sign-in is forgotten by the keychain too. */
 	signOut: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("sign_out")),
+	/**
+	 *  Plans removing a product from everyone who holds it, and keeps the plan
+	 *  until the admin confirms or plans again.
+	 */
+	planRemoval: (skuId: string) => typedError<PlanPreview, AppError_Serialize>(__TAURI_INVOKE("plan_removal", { skuId })),
+	/**  Runs the plan the admin confirmed. */
+	runPlan: (onProgress: Channel<RunProgress_Deserialize>) => typedError<RunSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("run_plan", { onProgress })),
+	/**  Puts back what a run removed. */
+	undoRun: (runId: string, onProgress: Channel<RunProgress_Deserialize>) => typedError<RunSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("undo_run", { runId, onProgress })),
+	/**  Stops the run under way: what is in flight finishes, the rest is not run. */
+	cancelRun: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("cancel_run")),
 };
 
 /* Types */
@@ -173,6 +184,27 @@ export type LoadProgress_Serialize = {
 	usersTotal: number | null,
 };
 
+/**  A plan shown before anything changes. */
+export type PlanPreview = {
+	product: string,
+	willRemove: number,
+	seatsFreed: number,
+	seatStays: number,
+	cannot: number,
+	/**  Every item that is not a plain removal, for the admin to read. */
+	notes: PlanRow[],
+};
+
+export type PlanRow = {
+	user: string,
+	verdict: PlanVerdict,
+	/**  The groups that give the license, where that matters. */
+	groups: string[],
+};
+
+/**  What the plan says of one (user, product). */
+export type PlanVerdict = "remove" | "remove_direct_seat_stays" | "inherited_only" | "self_service" | "already_gone" | "user_not_found";
+
 /**  A product's state as Microsoft reports it (`capabilityStatus`). */
 export type ProductStatus = "enabled" | 
 /**  Expired, in its grace period: still works, must be renewed. */
@@ -212,6 +244,53 @@ export type ProductSummary_Serialize = {
 	available: number,
 	/**  Bought by a user themselves: admins cannot change its licenses. */
 	selfService: boolean,
+};
+
+export type RunFailure = {
+	user: string,
+	reason: string,
+};
+
+export type RunProgress = RunProgress_Serialize | RunProgress_Deserialize;
+
+export type RunProgress_Deserialize = {
+	done: number,
+	failed: number,
+	remaining: number,
+	secondsLeft?: number | null,
+	/**  Waiting on Microsoft's limit, this many seconds. */
+	waitingSeconds?: number | null,
+};
+
+export type RunProgress_Serialize = {
+	done: number,
+	failed: number,
+	remaining: number,
+	secondsLeft: number | null,
+	/**  Waiting on Microsoft's limit, this many seconds. */
+	waitingSeconds: number | null,
+};
+
+export type RunSummary = RunSummary_Serialize | RunSummary_Deserialize;
+
+export type RunSummary_Deserialize = {
+	run: string,
+	done: number,
+	failed: number,
+	notRun: number,
+	failures: RunFailure[],
+	/**  The tenant as read again after the run. */
+	overview: TenantOverview_Deserialize,
+};
+
+export type RunSummary_Serialize = {
+	run: string,
+	done: number,
+	failed: number,
+	notRun: number,
+	failures: RunFailure[],
+	/**  The tenant as read again after the run. */
+	overview: TenantOverview_Serialize,
 };
 
 export type Settings = Settings_Serialize | Settings_Deserialize;

@@ -54,6 +54,22 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
       case "sign_out":
         backend.connection = { kind: "none" };
         return null;
+      case "plan_removal":
+        return {
+          product: "Microsoft 365 Business Premium",
+          willRemove: 86,
+          seatsFreed: 85,
+          seatStays: 1,
+          cannot: 1,
+          notes: [
+            { user: "both@example.com", verdict: "remove_direct_seat_stays", groups: ["E3 licensing"] },
+            { user: "group@example.com", verdict: "inherited_only", groups: ["E3 licensing"] },
+          ],
+        };
+      case "run_plan":
+        return { run: "run-1", done: 85, failed: 1, notRun: 0, failures: [{ user: "x@example.com", reason: "The user no longer exists in your organisation." }], overview: backend.overview };
+      case "undo_run":
+        return { run: "run-2", done: 85, failed: 0, notRun: 0, failures: [], overview: backend.overview };
       case "open_demo":
         backend.connection = { kind: "demo" };
         return backend.overview;
