@@ -350,6 +350,7 @@ fn progress_sender(on_progress: Channel<RunProgress>) -> impl Fn(run::Progress) 
             done: p.done,
             failed: p.failed,
             remaining: p.remaining,
+            per_second: p.per_second,
             seconds_left: p.seconds_left.map(|s| s.min(u64::from(u32::MAX)) as u32),
             waiting_seconds: p.waiting_seconds.map(|s| s.min(u64::from(u32::MAX)) as u32),
         });

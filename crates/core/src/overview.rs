@@ -133,6 +133,8 @@ pub struct RunProgress {
     pub done: u32,
     pub failed: u32,
     pub remaining: u32,
+    /// Changes made per second so far.
+    pub per_second: f64,
     pub seconds_left: Option<u32>,
     /// Waiting on Microsoft's limit, this many seconds.
     pub waiting_seconds: Option<u32>,

@@ -303,6 +303,9 @@ async fn a_faulty_tenant_and_interruptions_still_end_exactly_as_planned() {
     assert!(record.interrupted());
 
     let settled = record.outcomes.len();
+    // The access token expires while the run is stopped: the next request is
+    // refused once, the session renews, and the run goes on.
+    tenant.expire_tokens();
     let second = tokio::spawn({
         let (client, options, path) = (client.clone(), options.clone(), path.clone());
         async move { run::resume(client, &path, &options, |_| {}, Cancel::default()).await }

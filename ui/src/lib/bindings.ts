@@ -257,6 +257,8 @@ export type RunProgress_Deserialize = {
 	done: number,
 	failed: number,
 	remaining: number,
+	/**  Changes made per second so far. */
+	perSecond: number | null,
 	secondsLeft?: number | null,
 	/**  Waiting on Microsoft's limit, this many seconds. */
 	waitingSeconds?: number | null,
@@ -266,6 +268,8 @@ export type RunProgress_Serialize = {
 	done: number,
 	failed: number,
 	remaining: number,
+	/**  Changes made per second so far. */
+	perSecond: number | null,
 	secondsLeft: number | null,
 	/**  Waiting on Microsoft's limit, this many seconds. */
 	waitingSeconds: number | null,
