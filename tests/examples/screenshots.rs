@@ -24,5 +24,31 @@ async fn main() {
         std::fs::write(&path, png).expect("the screenshot is written");
         println!("wrote {}", path.display());
     }
+    // The plan before a removal.
+    app.wait_for(Locator::Css("nav button[data-view='licenses']"))
+        .await
+        .click()
+        .await
+        .expect("licenses");
+    app.wait_for(Locator::Css(
+        "tr[data-part-number='SPE_E3'] button[data-action='plan-removal']",
+    ))
+    .await
+    .click()
+    .await
+    .expect("the removal opens");
+    app.wait_for(Locator::Css("[data-testid='plan-counts']")).await;
+    app.client
+        .execute(
+            "document.querySelector('dialog.removal details')?.setAttribute('open', '')",
+            vec![],
+        )
+        .await
+        .expect("the notes open");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let path = out.join("removal-plan-en.png");
+    std::fs::write(&path, app.client.screenshot().await.expect("a screenshot"))
+        .expect("the screenshot is written");
+    println!("wrote {}", path.display());
     app.quit().await;
 }
