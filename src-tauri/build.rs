@@ -19,6 +19,8 @@ fn main() {
         "run_plan",
         "undo_run",
         "cancel_run",
+        "interrupted_runs",
+        "resume_run",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

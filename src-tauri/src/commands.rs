@@ -4,10 +4,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use license_desk_core::overview::{
-    DeviceCodePrompt, LoadProgress, PlanPreview, RunFailure, RunProgress, RunSummary, SignedIn,
-    TenantOverview,
+    DeviceCodePrompt, InterruptedRun, LoadProgress, PlanPreview, RunFailure, RunProgress, RunSummary,
+    SignedIn, TenantOverview,
 };
 use license_desk_core::{cloud::CloudEndpoints, Cloud, Connection, Error, ErrorCode, Settings};
+use license_desk_engine::journal::{self, RunKind};
 use license_desk_engine::plan::{Plan, Selection};
 use license_desk_engine::run::{self, Cancel, Report, RunOptions};
 use license_desk_graph::auth::{BrowserSignIn, DeviceSignIn, Session};
@@ -379,7 +380,10 @@ pub async fn run_plan(
         .ok_or_else(|| Error::new(ErrorCode::Internal, "There is no plan to run. Plan again."))?;
     let cancel = Cancel::default();
     *state.cancel_run.lock().map_err(|_| internal())? = Some(cancel.clone());
-    let options = RunOptions::new(journal_dir(&app)?);
+    let options = RunOptions {
+        tenant: Some(open.snapshot.organization.id),
+        ..RunOptions::new(journal_dir(&app)?)
+    };
     let report = run::unassign(
         open.client.clone(),
         &plan,
@@ -409,7 +413,10 @@ pub async fn undo_run(
         .parse()
         .map_err(|_| Error::new(ErrorCode::Internal, "That run is unknown."))?;
     let dir = journal_dir(&app)?;
-    let options = RunOptions::new(&dir);
+    let options = RunOptions {
+        tenant: Some(open.snapshot.organization.id),
+        ..RunOptions::new(&dir)
+    };
     let report = run::undo(
         open.client.clone(),
         &dir.join(format!("{run_id}.jsonl")),
@@ -430,4 +437,66 @@ pub fn cancel_run(state: State<'_, AppState>) -> Result<(), Error> {
         cancel.cancel();
     }
     Ok(())
+}
+
+/// Runs of the open tenant that stopped before they finished.
+#[tauri::command]
+#[specta::specta]
+pub async fn interrupted_runs(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<Vec<InterruptedRun>, Error> {
+    let open = state.open.lock().await;
+    let Some(open) = open.as_ref() else {
+        return Ok(Vec::new());
+    };
+    let tenant = open.snapshot.organization.id;
+    Ok(journal::list(&journal_dir(&app)?)
+        .into_iter()
+        .filter(|(_, record)| record.interrupted() && record.tenant == Some(tenant))
+        .map(|(_, record)| InterruptedRun {
+            run: record.run.to_string(),
+            settled: record.outcomes.len() as u32,
+            total: record.items.len() as u32,
+            undo: record.kind == RunKind::Undo,
+        })
+        .collect())
+}
+
+/// Continues an interrupted run: what was in flight is checked first.
+#[tauri::command]
+#[specta::specta]
+pub async fn resume_run(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    run_id: String,
+    on_progress: Channel<RunProgress>,
+) -> Result<RunSummary, Error> {
+    let mut guard = state.open.lock().await;
+    let open = guard.as_mut().ok_or_else(no_tenant)?;
+    let run_id: uuid::Uuid = run_id
+        .parse()
+        .map_err(|_| Error::new(ErrorCode::Internal, "That run is unknown."))?;
+    let dir = journal_dir(&app)?;
+    let path = dir.join(format!("{run_id}.jsonl"));
+    if journal::read(&path)?.tenant != Some(open.snapshot.organization.id) {
+        return Err(Error::new(
+            ErrorCode::Internal,
+            "That run belongs to another tenant; sign in there to resume it.",
+        ));
+    }
+    let cancel = Cancel::default();
+    *state.cancel_run.lock().map_err(|_| internal())? = Some(cancel.clone());
+    let report = run::resume(
+        open.client.clone(),
+        &path,
+        &RunOptions::new(&dir),
+        progress_sender(on_progress),
+        cancel,
+    )
+    .await;
+    *state.cancel_run.lock().map_err(|_| internal())? = None;
+    let report = report?;
+    let overview = reread(open).await?;
+    Ok(summary(&report, overview))
 }

@@ -30,6 +30,8 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
         commands::run_plan,
         commands::undo_run,
         commands::cancel_run,
+        commands::interrupted_runs,
+        commands::resume_run,
     ])
 }
 

@@ -292,10 +292,16 @@ pub struct LocalTenant {
 impl LocalTenant {
     /// Starts the demo tenant, approving every sign-in as `approve`.
     pub fn start(approve: &str) -> LocalTenant {
+        Self::start_with(approve, &[])
+    }
+
+    /// [`LocalTenant::start`] with more of `graph-emulator`'s flags.
+    pub fn start_with(approve: &str, flags: &[&str]) -> LocalTenant {
         use std::io::BufRead;
         let binary = workspace_root().join("target/debug/graph-emulator");
         let mut process = Command::new(&binary)
             .args(["--approve", approve])
+            .args(flags)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

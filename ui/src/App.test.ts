@@ -136,6 +136,18 @@ describe("the app shell", () => {
     expect(backend.calls.map((c) => c.cmd)).toEqual(expect.arrayContaining(["plan_removal", "run_plan", "undo_run"]));
   });
 
+  it("offers to resume a run that was interrupted, and resumes it", async () => {
+    const backend = fakeBackend({ interrupted: [{ run: "run-1", settled: 40, total: 86, undo: false }] });
+    render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: "Try the demo tenant" }));
+    const banner = await screen.findByTestId("interrupted");
+    expect(banner.textContent).toContain("40 of 86 items settled");
+    await fireEvent.click(screen.getByRole("button", { name: "Resume the run" }));
+    expect((await screen.findByTestId("resume-result")).textContent).toBe("Resumed: 86 done, 0 failed in all.");
+    expect(backend.calls.some((c) => c.cmd === "resume_run")).toBe(true);
+    await waitFor(() => expect(screen.queryByRole("button", { name: "Resume the run" })).toBeNull());
+  });
+
   it("has no accessibility violations axe can find", async () => {
     fakeBackend();
     const { container } = await renderApp();

@@ -158,3 +158,15 @@ pub struct RunSummary {
     /// The tenant as read again after the run.
     pub overview: TenantOverview,
 }
+
+/// A run that stopped before it finished (a crash, a closed lid, a lost
+/// network), offered for resuming.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct InterruptedRun {
+    pub run: String,
+    /// Items settled so far, of `total`.
+    pub settled: u32,
+    pub total: u32,
+    pub undo: bool,
+}

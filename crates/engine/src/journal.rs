@@ -59,6 +59,10 @@ pub enum Entry {
         /// The run this one undoes.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         undoes: Option<Uuid>,
+        /// The tenant (organisation id) it changes, so it is only ever
+        /// resumed or undone there.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tenant: Option<Uuid>,
         /// Seconds since the Unix epoch.
         at: u64,
     },
@@ -104,7 +108,13 @@ pub struct Journal {
 
 impl Journal {
     /// Creates `<dir>/<run>.jsonl`; refuses to overwrite an existing run.
-    pub fn create(dir: &Path, run: Uuid, kind: RunKind, undoes: Option<Uuid>) -> Result<Journal, Error> {
+    pub fn create(
+        dir: &Path,
+        run: Uuid,
+        kind: RunKind,
+        undoes: Option<Uuid>,
+        tenant: Option<Uuid>,
+    ) -> Result<Journal, Error> {
         std::fs::create_dir_all(dir).map_err(|e| storage_error("creating", dir, e))?;
         let path = dir.join(format!("{run}.jsonl"));
         let file = OpenOptions::new()
@@ -119,6 +129,7 @@ impl Journal {
             run,
             kind,
             undoes,
+            tenant,
             at: now(),
         }])?;
         Ok(journal)
@@ -168,6 +179,7 @@ pub struct Record {
     pub run: Uuid,
     pub kind: RunKind,
     pub undoes: Option<Uuid>,
+    pub tenant: Option<Uuid>,
     pub started_at: u64,
     pub items: Vec<PlanItem>,
     pub outcomes: BTreeMap<usize, Outcome>,
@@ -235,6 +247,7 @@ pub fn read(path: &Path) -> Result<Record, Error> {
                     run,
                     kind,
                     undoes,
+                    tenant,
                     at,
                 },
                 None,
@@ -250,6 +263,7 @@ pub fn read(path: &Path) -> Result<Record, Error> {
                     run,
                     kind,
                     undoes,
+                    tenant,
                     started_at: at,
                     items: Vec::new(),
                     outcomes: BTreeMap::new(),
@@ -318,7 +332,7 @@ mod tests {
     fn records_and_reads_back_a_run() {
         let dir = temp_dir("roundtrip");
         let run = Uuid::new_v4();
-        let mut journal = Journal::create(&dir, run, RunKind::Unassign, None).unwrap();
+        let mut journal = Journal::create(&dir, run, RunKind::Unassign, None, None).unwrap();
         journal
             .write(&[
                 Entry::Planned {
@@ -350,7 +364,7 @@ mod tests {
         assert_eq!(record.remaining(), [2]);
         assert!(record.interrupted());
         assert!(
-            Journal::create(&dir, run, RunKind::Unassign, None).is_err(),
+            Journal::create(&dir, run, RunKind::Unassign, None, None).is_err(),
             "a run is never overwritten"
         );
         std::fs::remove_dir_all(dir).ok();
@@ -360,7 +374,7 @@ mod tests {
     fn a_torn_last_line_is_ignored_and_resuming_starts_a_clean_line() {
         let dir = temp_dir("torn");
         let run = Uuid::new_v4();
-        let mut journal = Journal::create(&dir, run, RunKind::Unassign, None).unwrap();
+        let mut journal = Journal::create(&dir, run, RunKind::Unassign, None, None).unwrap();
         journal
             .write(&[
                 Entry::Planned {
@@ -404,6 +418,7 @@ mod tests {
             run: Uuid::nil(),
             kind: RunKind::Unassign,
             undoes: None,
+            tenant: None,
             at: 1,
         })
         .unwrap();

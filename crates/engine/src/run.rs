@@ -32,6 +32,8 @@ const BATCH_SIZE: usize = 20;
 pub struct RunOptions {
     /// Where journals live (the app's data folder).
     pub journal_dir: PathBuf,
+    /// The tenant (organisation id) the run changes, kept in its journal.
+    pub tenant: Option<Uuid>,
     /// The most batches in flight at once.
     pub max_in_flight: usize,
 }
@@ -40,6 +42,7 @@ impl RunOptions {
     pub fn new(journal_dir: impl Into<PathBuf>) -> Self {
         Self {
             journal_dir: journal_dir.into(),
+            tenant: None,
             max_in_flight: 8,
         }
     }
@@ -213,7 +216,7 @@ async fn start(
     cancel: Cancel,
 ) -> Result<Report, Error> {
     let run = Uuid::new_v4();
-    let mut journal = Journal::create(&options.journal_dir, run, kind, undoes)?;
+    let mut journal = Journal::create(&options.journal_dir, run, kind, undoes, options.tenant)?;
     let mut entries: Vec<Entry> = items
         .iter()
         .enumerate()

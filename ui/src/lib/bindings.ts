@@ -39,6 +39,10 @@ export const commands = {
 	undoRun: (runId: string, onProgress: Channel<RunProgress_Deserialize>) => typedError<RunSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("undo_run", { runId, onProgress })),
 	/**  Stops the run under way: what is in flight finishes, the rest is not run. */
 	cancelRun: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("cancel_run")),
+	/**  Runs of the open tenant that stopped before they finished. */
+	interruptedRuns: () => typedError<InterruptedRun[], AppError_Serialize>(__TAURI_INVOKE("interrupted_runs")),
+	/**  Continues an interrupted run: what was in flight is checked first. */
+	resumeRun: (runId: string, onProgress: Channel<RunProgress_Deserialize>) => typedError<RunSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("resume_run", { runId, onProgress })),
 };
 
 /* Types */
@@ -166,6 +170,18 @@ export type ErrorCode =
 "graph_request_failed" | 
 /**  The OS keychain could not be used. */
 "keychain_unavailable";
+
+/**
+ *  A run that stopped before it finished (a crash, a closed lid, a lost
+ *  network), offered for resuming.
+ */
+export type InterruptedRun = {
+	run: string,
+	/**  Items settled so far, of `total`. */
+	settled: number,
+	total: number,
+	undo: boolean,
+};
 
 export type Language = "en" | "sv";
 

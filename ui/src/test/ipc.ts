@@ -24,6 +24,7 @@ export interface FakeBackend {
   startDemo?: boolean;
   overview?: TenantOverview;
   restored?: { overview: TenantOverview; remembered: boolean };
+  interrupted?: { run: string; settled: number; total: number; undo: boolean }[];
 }
 
 export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
@@ -54,6 +55,11 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
       case "sign_out":
         backend.connection = { kind: "none" };
         return null;
+      case "interrupted_runs":
+        return backend.interrupted ?? [];
+      case "resume_run":
+        backend.interrupted = [];
+        return { run: "run-1", done: 86, failed: 0, notRun: 0, failures: [], overview: backend.overview };
       case "plan_removal":
         return {
           product: "Microsoft 365 Business Premium",
