@@ -3,6 +3,10 @@
 //! way (one request per user, one after another) on an identical tenant.
 //!
 //! `cargo run --release -p license-desk-engine --example unassign_bench -- 300 3000 10000`
+//!
+//! The write quota is a sliding window: 3,000 writes per 150 s per app and
+//! tenant. So 10,000 changes cannot be made in under 450 s (three windows
+//! after the first burst), whatever the client does.
 //! (`--naive-up-to N` skips the naive run above N users; it takes about 85 ms a user.)
 
 use std::sync::Arc;
@@ -21,8 +25,9 @@ use license_desk_graph::{tenant, Endpoints, GraphClient};
 use serde_json::json;
 
 const PRODUCT: &catalog::CatalogProduct = &catalog::EXCHANGE_PLAN_1;
-const WRITES_AT_ONCE: f64 = 3_000.0;
-const WRITES_PER_SECOND_AFTER: f64 = 3_000.0 / 150.0;
+/// Writes per sliding window of 150 seconds, per app and tenant.
+const WRITES_PER_WINDOW: usize = 3_000;
+const WINDOW_SECONDS: f64 = 150.0;
 
 /// A tenant of `users` users, every one of them holding the product directly.
 async fn tenant(users: usize) -> Result<(Emulator, Arc<GraphClient>), Box<dyn std::error::Error>> {
@@ -56,9 +61,10 @@ async fn tenant(users: usize) -> Result<(Emulator, Arc<GraphClient>), Box<dyn st
     Ok((emulator, client))
 }
 
-/// The fastest the write quota allows for `writes` changes, in seconds.
-fn ceiling_seconds(writes: f64) -> f64 {
-    (writes - WRITES_AT_ONCE).max(0.0) / WRITES_PER_SECOND_AFTER
+/// The fastest the write quota allows for `writes` changes, in seconds:
+/// 3,000 at once, and each further 3,000 only when the window has slid on.
+fn ceiling_seconds(writes: usize) -> f64 {
+    (writes.saturating_sub(1) / WRITES_PER_WINDOW) as f64 * WINDOW_SECONDS
 }
 
 #[tokio::main]
@@ -129,7 +135,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         } else {
             None
         };
-        let floor = ceiling_seconds(users as f64);
+        let floor = ceiling_seconds(users);
         let share = if floor > 0.0 {
             format!("{:.0} %", 100.0 * floor / engine.as_secs_f64())
         } else {
