@@ -334,6 +334,45 @@ fn write(shared: &Shared, entries: &[Entry]) -> Result<(), Error> {
         .write(entries)
 }
 
+/// Records a batch's answers, item by item, and counts them.
+fn record_answers(
+    shared: &Shared,
+    kind: RunKind,
+    items: &[PlanItem],
+    batch: &[usize],
+    answers: &[Answer],
+) -> Result<(), Error> {
+    let entries: Vec<Entry> = batch
+        .iter()
+        .zip(answers)
+        .map(|(&item, answer)| {
+            let outcome = outcome_of(kind, &items[item], answer);
+            let counter = if outcome == Outcome::Done {
+                &shared.done
+            } else {
+                &shared.failed
+            };
+            counter.fetch_add(1, Ordering::SeqCst);
+            Entry::Outcome { item, outcome }
+        })
+        .collect();
+    write(shared, &entries)
+}
+
+/// Records items found already made in the tenant as done.
+fn record_made(shared: &Shared, made: &[usize]) -> Result<(), Error> {
+    let entries: Vec<Entry> = made
+        .iter()
+        .map(|&item| Entry::Outcome {
+            item,
+            outcome: Outcome::Done,
+        })
+        .collect();
+    write(shared, &entries)?;
+    shared.done.fetch_add(made.len() as u64, Ordering::SeqCst);
+    Ok(())
+}
+
 async fn execute(
     client: Arc<GraphClient>,
     journal: Journal,
@@ -360,15 +399,7 @@ async fn execute(
 
     // First settle what was in flight when the process stopped.
     let (made, mut to_send) = check_tenant(&client, kind, &record.items, &record.unknown()).await?;
-    let settled: Vec<Entry> = made
-        .iter()
-        .map(|&item| Entry::Outcome {
-            item,
-            outcome: Outcome::Done,
-        })
-        .collect();
-    write(&shared, &settled)?;
-    shared.done.fetch_add(made.len() as u64, Ordering::SeqCst);
+    record_made(&shared, &made)?;
     to_send.extend(record.remaining());
     to_send.sort_unstable();
 
@@ -424,25 +455,7 @@ async fn execute(
                 let requests: Vec<Request> = batch.iter().map(|&i| request(kind, &items[i])).collect();
                 match client.batch(&requests).await {
                     Ok(answers) => {
-                        let entries: Vec<Entry> = batch
-                            .iter()
-                            .zip(&answers)
-                            .map(|(&item, answer)| Entry::Outcome {
-                                item,
-                                outcome: outcome_of(kind, &items[item], answer),
-                            })
-                            .collect();
-                        for entry in &entries {
-                            if let Entry::Outcome { outcome, .. } = entry {
-                                let counter = if *outcome == Outcome::Done {
-                                    &shared.done
-                                } else {
-                                    &shared.failed
-                                };
-                                counter.fetch_add(1, Ordering::SeqCst);
-                            }
-                        }
-                        write(&shared, &entries)?;
+                        record_answers(&shared, kind, &items, &batch, &answers)?;
                         Ok(batch.len())
                     }
                     // Lost on the way back: these stay "sent, no outcome" and
@@ -484,14 +497,7 @@ async fn execute(
     // Answers lost in flight: look at the tenant, then send what is missing.
     let lost = journal::read(path)?.unknown();
     let (made, missing) = check_tenant(&client, kind, &items, &lost).await?;
-    let settled: Vec<Entry> = made
-        .iter()
-        .map(|&item| Entry::Outcome {
-            item,
-            outcome: Outcome::Done,
-        })
-        .collect();
-    write(&shared, &settled)?;
+    record_made(&shared, &made)?;
     for chunk in missing.chunks(BATCH_SIZE) {
         write(
             &shared,
@@ -502,15 +508,7 @@ async fn execute(
         let requests: Vec<Request> = chunk.iter().map(|&i| request(kind, &items[i])).collect();
         // Lost again: the journal still says "sent, no outcome"; a resume settles it.
         let answers = client.batch(&requests).await?;
-        let outcomes: Vec<Entry> = chunk
-            .iter()
-            .zip(&answers)
-            .map(|(&item, answer)| Entry::Outcome {
-                item,
-                outcome: outcome_of(kind, &items[item], answer),
-            })
-            .collect();
-        write(&shared, &outcomes)?;
+        record_answers(&shared, kind, &items, chunk, &answers)?;
     }
 
     let record = journal::read(path)?;
