@@ -21,6 +21,7 @@ fn main() {
         "cancel_run",
         "interrupted_runs",
         "resume_run",
+        "users",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

@@ -4,8 +4,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use license_desk_core::overview::{
-    DeviceCodePrompt, InterruptedRun, LoadProgress, PlanPreview, RunFailure, RunProgress, RunSummary,
-    SignedIn, TenantOverview,
+    DeviceCodePrompt, InterruptedRun, LoadProgress, PlanPreview, RemovalRequest, RunFailure, RunProgress,
+    RunSummary, SignedIn, TenantOverview, UserFilter, UserPage,
 };
 use license_desk_core::{cloud::CloudEndpoints, Cloud, Connection, Error, ErrorCode, Settings};
 use license_desk_engine::journal::{self, RunKind};
@@ -293,36 +293,72 @@ fn journal_dir(app: &AppHandle) -> Result<std::path::PathBuf, Error> {
         })
 }
 
-/// Plans removing a product from everyone who holds it, and keeps the plan
-/// until the admin confirms or plans again.
+/// Plans a removal (a product from all its holders, or chosen products
+/// from chosen users) and keeps the plan until the admin confirms or plans
+/// again.
 #[tauri::command]
 #[specta::specta]
-pub async fn plan_removal(state: State<'_, AppState>, sku_id: String) -> Result<PlanPreview, Error> {
+pub async fn plan_removal(state: State<'_, AppState>, request: RemovalRequest) -> Result<PlanPreview, Error> {
     let mut open = state.open.lock().await;
     let open = open.as_mut().ok_or_else(no_tenant)?;
-    let product = open
-        .snapshot
-        .products
-        .iter()
-        .find(|p| p.sku_id.to_string() == sku_id)
-        .ok_or_else(|| {
+    let sku = |text: &str| {
+        text.parse::<uuid::Uuid>().map_err(|_| {
             Error::new(
                 ErrorCode::ProductNotInTenant,
                 "This product is not in the tenant any more.",
             )
-        })?;
-    let name = license_desk_core::products::friendly_name(&product.sku_part_number)
-        .unwrap_or(&product.sku_part_number)
-        .to_owned();
-    let plan = Plan::new(
-        &open.snapshot,
-        &Selection::AllHolders {
-            sku_id: product.sku_id,
-        },
-    );
-    let preview = plan.preview(&name);
+        })
+    };
+    let name = |sku_id: uuid::Uuid| {
+        open.snapshot
+            .products
+            .iter()
+            .find(|p| p.sku_id == sku_id)
+            .map(|p| {
+                license_desk_core::products::friendly_name(&p.sku_part_number)
+                    .unwrap_or(&p.sku_part_number)
+                    .to_owned()
+            })
+            .unwrap_or_else(|| sku_id.to_string())
+    };
+    let (selection, title) = match &request {
+        RemovalRequest::AllHolders { sku_id } => {
+            let sku_id = sku(sku_id)?;
+            (Selection::AllHolders { sku_id }, name(sku_id))
+        }
+        RemovalRequest::Users { user_ids, sku_ids } => {
+            let sku_ids = sku_ids.iter().map(|s| sku(s)).collect::<Result<Vec<_>, _>>()?;
+            let title = sku_ids.iter().map(|s| name(*s)).collect::<Vec<_>>().join(", ");
+            (
+                Selection::Users {
+                    users: user_ids.clone(),
+                    sku_ids,
+                },
+                title,
+            )
+        }
+    };
+    let plan = Plan::new(&open.snapshot, &selection);
+    let preview = plan.preview(&title);
     open.pending_plan = Some(plan);
     Ok(preview)
+}
+
+/// One window of the open tenant's users, searched and filtered.
+#[tauri::command]
+#[specta::specta]
+pub async fn users(
+    state: State<'_, AppState>,
+    search: String,
+    filter: UserFilter,
+    offset: u32,
+    limit: u32,
+) -> Result<UserPage, Error> {
+    let open = state.open.lock().await;
+    let open = open.as_ref().ok_or_else(no_tenant)?;
+    Ok(open
+        .snapshot
+        .users_page(&search, filter, offset as usize, limit.min(500) as usize))
 }
 
 fn summary(report: &Report, overview: TenantOverview) -> RunSummary {

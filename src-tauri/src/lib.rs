@@ -32,6 +32,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
         commands::cancel_run,
         commands::interrupted_runs,
         commands::resume_run,
+        commands::users,
     ])
 }
 

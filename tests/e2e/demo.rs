@@ -142,3 +142,73 @@ async fn removes_a_product_from_every_holder_and_undoes_it() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn one_user_loses_the_license_unticked_in_licenses_and_apps() {
+    run_with_args(
+        "one_user_loses_the_license_unticked",
+        &["--demo"],
+        |app| async move {
+            let result = async {
+                app.wait_for_text("[data-testid='connection']", "Demo tenant: nothing real changes")
+                    .await?;
+                app.wait_for(Locator::Css("[data-testid='user-search']"))
+                    .await
+                    .send_keys("reader@")
+                    .await?;
+                app.wait_for_text("[data-testid='user-count']", "1 users").await?;
+                let row = "button.user-row[data-upn='reader@northwindtraders.example']";
+                let before = app.wait_for(Locator::Css(row)).await.text().await?;
+                app.wait_for(Locator::Css(row)).await.click().await?;
+                let panel = app
+                    .wait_for(Locator::Css("[data-testid='licenses-and-apps']"))
+                    .await;
+                let direct = panel
+                    .find(Locator::Css("input[type='checkbox']:not([disabled])"))
+                    .await?;
+                direct.click().await?;
+                app.wait_for(Locator::Css("button[data-action='save-licenses']"))
+                    .await
+                    .click()
+                    .await?;
+                let counts = app
+                    .wait_for(Locator::Css("[data-testid='plan-counts']"))
+                    .await
+                    .text()
+                    .await?;
+                assert!(counts.contains("Will be removed: 1"), "{counts}");
+                app.wait_for(Locator::Css("button[data-action='confirm-removal']"))
+                    .await
+                    .click()
+                    .await?;
+                app.wait_for_text(
+                    "[data-testid='run-result']",
+                    "Done: 1 removed, 0 failed, 0 not run.",
+                )
+                .await?;
+                app.wait_for(Locator::Css("button[data-action='close-removal']"))
+                    .await
+                    .click()
+                    .await?;
+                let count = |text: &str| {
+                    text.split("Licenses: ")
+                        .nth(1)
+                        .and_then(|n| n.trim().parse::<u32>().ok())
+                };
+                let mut after = String::new();
+                for _ in 0..50 {
+                    after = app.wait_for(Locator::Css(row)).await.text().await?;
+                    if count(&after) != count(&before) {
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                assert_eq!(count(&after), count(&before).map(|n| n - 1), "{before} → {after}");
+                Ok(())
+            }
+            .await;
+            (app, result)
+        },
+    )
+    .await;
+}

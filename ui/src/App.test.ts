@@ -136,6 +136,27 @@ describe("the app shell", () => {
     expect(backend.calls.map((c) => c.cmd)).toEqual(expect.arrayContaining(["plan_removal", "run_plan", "undo_run"]));
   });
 
+  it("finds a user, shows how each license is held, and removes the one unticked", async () => {
+    const backend = fakeBackend();
+    render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: "Try the demo tenant" }));
+    await waitFor(() => expect(screen.getByTestId("user-count").textContent).toBe("250 users"));
+    await fireEvent.input(screen.getByTestId("user-search"), { target: { value: "person17@" } });
+    await waitFor(() => expect(screen.getByTestId("user-count").textContent).toBe("1 users"));
+    await fireEvent.click(await screen.findByRole("option", { name: /Person 017/ }));
+    const panel = screen.getByTestId("licenses-and-apps");
+    expect(panel.textContent).toContain("through Licensing - Entra ID P1: change it at the group");
+    const boxes = panel.querySelectorAll<HTMLInputElement>("input[type=checkbox]");
+    expect(boxes[1].disabled).toBe(true);
+    await fireEvent.click(boxes[0]);
+    await fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await screen.findByTestId("plan-counts");
+    const planned = backend.calls.find((c) => c.cmd === "plan_removal");
+    expect(planned?.args).toEqual({
+      request: { kind: "users", user_ids: ["id-17"], sku_ids: ["cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46"] },
+    });
+  });
+
   it("offers to resume a run that was interrupted, and resumes it", async () => {
     const backend = fakeBackend({ interrupted: [{ run: "run-1", settled: 40, total: 86, undo: false }] });
     render(App);

@@ -1,6 +1,6 @@
 //! What the views show of a tenant, as it crosses to the UI.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A product's state as Microsoft reports it (`capabilityStatus`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
@@ -169,4 +169,60 @@ pub struct InterruptedRun {
     pub settled: u32,
     pub total: u32,
     pub undo: bool,
+}
+
+/// One license of one user, and how it is held.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UserLicense {
+    pub sku_id: String,
+    pub name: String,
+    /// Assigned to the user directly (so it can be removed from the user).
+    pub direct: bool,
+    /// The groups that give it, if any.
+    pub groups: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UserRow {
+    pub id: String,
+    pub display_name: String,
+    pub user_principal_name: String,
+    pub enabled: bool,
+    pub licenses: Vec<UserLicense>,
+}
+
+/// Which users to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum UserFilter {
+    All,
+    Unlicensed,
+    /// Disabled accounts that still hold licenses.
+    DisabledLicensed,
+    /// Holding at least one license through a group.
+    ThroughGroup,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UserPage {
+    /// How many users match, of which `rows` is one window.
+    pub total: u32,
+    pub offset: u32,
+    pub rows: Vec<UserRow>,
+}
+
+/// What to plan removing.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RemovalRequest {
+    /// A product from everyone who holds it.
+    AllHolders { sku_id: String },
+    /// These products from these users.
+    Users {
+        user_ids: Vec<String>,
+        sku_ids: Vec<String>,
+    },
 }

@@ -5,7 +5,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use license_desk_core::overview::{
-    AdminSummary, LoadProgress, ProductStatus, ProductSummary, TenantOverview,
+    AdminSummary, LoadProgress, ProductStatus, ProductSummary, TenantOverview, UserFilter, UserLicense,
+    UserPage, UserRow,
 };
 use license_desk_core::{products, Error};
 use serde::Deserialize;
@@ -209,6 +210,96 @@ impl TenantSnapshot {
                 .filter(licensed)
                 .filter(|u| u.account_enabled == Some(false))
                 .count() as u32,
+        }
+    }
+}
+
+impl TenantSnapshot {
+    fn product_name(&self, sku_id: Uuid) -> String {
+        self.products
+            .iter()
+            .find(|p| p.sku_id == sku_id)
+            .map(|p| {
+                products::friendly_name(&p.sku_part_number)
+                    .unwrap_or(&p.sku_part_number)
+                    .to_owned()
+            })
+            .unwrap_or_else(|| sku_id.to_string())
+    }
+
+    fn row(&self, user: &User) -> UserRow {
+        let mut licenses: Vec<UserLicense> = Vec::new();
+        for state in &user.license_assignment_states {
+            let index = match licenses.iter().position(|l| l.sku_id == state.sku_id.to_string()) {
+                Some(index) => index,
+                None => {
+                    licenses.push(UserLicense {
+                        sku_id: state.sku_id.to_string(),
+                        name: self.product_name(state.sku_id),
+                        direct: false,
+                        groups: Vec::new(),
+                    });
+                    licenses.len() - 1
+                }
+            };
+            match state.assigned_by_group {
+                None => licenses[index].direct = true,
+                Some(group) => licenses[index].groups.push(
+                    self.groups
+                        .get(&group)
+                        .and_then(|g| g.display_name.clone())
+                        .unwrap_or_else(|| group.to_string()),
+                ),
+            }
+        }
+        UserRow {
+            id: user.id.to_string(),
+            display_name: user
+                .display_name
+                .clone()
+                .unwrap_or_else(|| user.user_principal_name.clone()),
+            user_principal_name: user.user_principal_name.clone(),
+            enabled: user.account_enabled != Some(false),
+            licenses,
+        }
+    }
+
+    /// One window of the users matching `search` (name or user principal
+    /// name, any case) and `filter`, sorted by name.
+    pub fn users_page(&self, search: &str, filter: UserFilter, offset: usize, limit: usize) -> UserPage {
+        let needle = search.trim().to_lowercase();
+        let mut matching: Vec<&User> = self
+            .users
+            .iter()
+            .filter(|u| {
+                needle.is_empty()
+                    || u.user_principal_name.to_lowercase().contains(&needle)
+                    || u.display_name
+                        .as_deref()
+                        .is_some_and(|n| n.to_lowercase().contains(&needle))
+            })
+            .filter(|u| match filter {
+                UserFilter::All => true,
+                UserFilter::Unlicensed => u.license_assignment_states.is_empty(),
+                UserFilter::DisabledLicensed => {
+                    u.account_enabled == Some(false) && !u.license_assignment_states.is_empty()
+                }
+                UserFilter::ThroughGroup => u
+                    .license_assignment_states
+                    .iter()
+                    .any(|s| s.assigned_by_group.is_some()),
+            })
+            .collect();
+        matching.sort_by_cached_key(|u| u.display_name.clone().unwrap_or_default().to_lowercase());
+        UserPage {
+            total: matching.len() as u32,
+            offset: offset as u32,
+            rows: matching
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .map(|u| self.row(u))
+                .collect(),
         }
     }
 }

@@ -29,10 +29,11 @@ export const commands = {
 	/**  Closes what is open; a sign-in is forgotten by the keychain too. */
 	signOut: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("sign_out")),
 	/**
-	 *  Plans removing a product from everyone who holds it, and keeps the plan
-	 *  until the admin confirms or plans again.
+	 *  Plans a removal (a product from all its holders, or chosen products
+	 *  from chosen users) and keeps the plan until the admin confirms or plans
+	 *  again.
 	 */
-	planRemoval: (skuId: string) => typedError<PlanPreview, AppError_Serialize>(__TAURI_INVOKE("plan_removal", { skuId })),
+	planRemoval: (request: RemovalRequest) => typedError<PlanPreview, AppError_Serialize>(__TAURI_INVOKE("plan_removal", { request })),
 	/**  Runs the plan the admin confirmed. */
 	runPlan: (onProgress: Channel<RunProgress_Deserialize>) => typedError<RunSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("run_plan", { onProgress })),
 	/**  Puts back what a run removed. */
@@ -43,6 +44,8 @@ export const commands = {
 	interruptedRuns: () => typedError<InterruptedRun[], AppError_Serialize>(__TAURI_INVOKE("interrupted_runs")),
 	/**  Continues an interrupted run: what was in flight is checked first. */
 	resumeRun: (runId: string, onProgress: Channel<RunProgress_Deserialize>) => typedError<RunSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("resume_run", { runId, onProgress })),
+	/**  One window of the open tenant's users, searched and filtered. */
+	users: (search: string, filter: UserFilter, offset: number, limit: number) => typedError<UserPage, AppError_Serialize>(__TAURI_INVOKE("users", { search, filter, offset, limit })),
 };
 
 /* Types */
@@ -262,6 +265,13 @@ export type ProductSummary_Serialize = {
 	selfService: boolean,
 };
 
+/**  What to plan removing. */
+export type RemovalRequest = 
+/**  A product from everyone who holds it. */
+{ kind: "all_holders"; sku_id: string } | 
+/**  These products from these users. */
+{ kind: "users"; user_ids: string[]; sku_ids: string[] };
+
 export type RunFailure = {
 	user: string,
 	reason: string,
@@ -389,6 +399,38 @@ export type TenantOverview_Serialize = {
 	usersLicensed: number,
 	/**  Disabled accounts that still hold at least one license. */
 	disabledWithLicenses: number,
+};
+
+/**  Which users to list. */
+export type UserFilter = "all" | "unlicensed" | 
+/**  Disabled accounts that still hold licenses. */
+"disabled_licensed" | 
+/**  Holding at least one license through a group. */
+"through_group";
+
+/**  One license of one user, and how it is held. */
+export type UserLicense = {
+	skuId: string,
+	name: string,
+	/**  Assigned to the user directly (so it can be removed from the user). */
+	direct: boolean,
+	/**  The groups that give it, if any. */
+	groups: string[],
+};
+
+export type UserPage = {
+	/**  How many users match, of which `rows` is one window. */
+	total: number,
+	offset: number,
+	rows: UserRow[],
+};
+
+export type UserRow = {
+	id: string,
+	displayName: string,
+	userPrincipalName: string,
+	enabled: boolean,
+	licenses: UserLicense[],
 };
 
 /* Tauri Specta runtime */

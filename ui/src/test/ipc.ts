@@ -3,6 +3,17 @@
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { Connection, Settings, TenantOverview } from "../lib/bindings";
 
+export const demoUsers = Array.from({ length: 250 }, (_, i) => ({
+  id: `id-${i}`,
+  displayName: `Person ${String(i).padStart(3, "0")}`,
+  userPrincipalName: `person${i}@northwindtraders.example`,
+  enabled: i % 10 !== 0,
+  licenses: [
+    { skuId: "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46", name: "Microsoft 365 Business Premium", direct: true, groups: [] },
+    { skuId: "078d2b04-f1bd-4111-bbd4-b4b1b354cef4", name: "Microsoft Entra ID P1", direct: false, groups: ["Licensing - Entra ID P1"] },
+  ],
+}));
+
 export const demoOverview: TenantOverview = {
   tenantName: "Northwind Traders",
   admin: { displayName: "Ann Admin", userPrincipalName: "admin@northwindtraders.example", licenseRoles: ["Global Administrator"] },
@@ -55,6 +66,11 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
       case "sign_out":
         backend.connection = { kind: "none" };
         return null;
+      case "users": {
+        const { search, offset, limit } = args as { search: string; offset: number; limit: number };
+        const matching = demoUsers.filter((u) => u.userPrincipalName.includes(search.toLowerCase()));
+        return { total: matching.length, offset, rows: matching.slice(offset, offset + limit) };
+      }
       case "interrupted_runs":
         return backend.interrupted ?? [];
       case "resume_run":
