@@ -212,3 +212,61 @@ async fn one_user_loses_the_license_unticked_in_licenses_and_apps() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_removal_flow_in_swedish() {
+    run_with_args("the_removal_flow_in_swedish", &["--demo"], |app| async move {
+        let result = async {
+            app.wait_for(Locator::Css("nav button[data-view='settings']"))
+                .await
+                .click()
+                .await?;
+            app.wait_for(Locator::Css("#language option[value='sv']"))
+                .await
+                .click()
+                .await?;
+            app.wait_for_text("[data-testid='connection']", "Demoklient: inget verkligt ändras")
+                .await?;
+            app.wait_for(Locator::Css("nav button[data-view='licenses']"))
+                .await
+                .click()
+                .await?;
+            app.wait_for_text("main h1", "Licenser").await?;
+            let row = "tr[data-part-number='EXCHANGESTANDARD']";
+            let button = app
+                .wait_for(Locator::Css(&format!("{row} button[data-action='plan-removal']")))
+                .await;
+            assert_eq!(button.text().await?, "Ta bort från innehavarna…");
+            button.click().await?;
+            let counts = app
+                .wait_for(Locator::Css("[data-testid='plan-counts']"))
+                .await
+                .text()
+                .await?;
+            assert!(
+                counts.contains("Tas bort: 5") && counts.contains("Platser som frigörs: 5"),
+                "{counts}"
+            );
+            let confirm = app
+                .wait_for(Locator::Css("button[data-action='confirm-removal']"))
+                .await;
+            assert_eq!(confirm.text().await?, "Ta bort 5 licenser");
+            confirm.click().await?;
+            app.wait_for_text(
+                "[data-testid='run-result']",
+                "Klart: 5 borttagna, 0 misslyckade, 0 inte körda.",
+            )
+            .await?;
+            app.wait_for(Locator::Css("button[data-action='undo-run']"))
+                .await
+                .click()
+                .await?;
+            app.wait_for_text("[data-testid='run-result']", "Återställda: 5, misslyckade: 0.")
+                .await?;
+            Ok(())
+        }
+        .await;
+        (app, result)
+    })
+    .await;
+}
