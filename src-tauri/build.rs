@@ -22,6 +22,7 @@ fn main() {
         "interrupted_runs",
         "resume_run",
         "users",
+        "open_subscriptions",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

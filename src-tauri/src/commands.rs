@@ -364,9 +364,22 @@ pub async fn users(
 fn summary(report: &Report, overview: TenantOverview) -> RunSummary {
     let rows = report.rows();
     let count = |result: &str| rows.iter().filter(|r| r.result == result).count() as u32;
+    let seats_freed = report
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(i, item)| {
+            item.verdict.frees_a_seat() && report.outcomes.get(i) == Some(&journal::Outcome::Done)
+        })
+        .count() as u32;
     RunSummary {
         run: report.run.to_string(),
         done: count("done"),
+        seats_freed: if report.kind == RunKind::Undo {
+            0
+        } else {
+            seats_freed
+        },
         failed: count("failed"),
         not_run: count("not_run"),
         failures: rows
@@ -535,4 +548,18 @@ pub async fn resume_run(
     let report = report?;
     let overview = reread(open).await?;
     Ok(summary(&report, overview))
+}
+
+/// Opens the admin center's subscriptions page of the chosen cloud, where
+/// freed seats stop being paid for.
+#[tauri::command]
+#[specta::specta]
+pub fn open_subscriptions(app: AppHandle) -> Result<(), Error> {
+    let settings = settings_store::load(&app)?;
+    app.opener()
+        .open_url(settings.cloud.endpoints().subscriptions_page(), None::<&str>)
+        .map_err(|e| {
+            Error::new(ErrorCode::Internal, "The system browser could not be opened.")
+                .with_details(e.to_string())
+        })
 }

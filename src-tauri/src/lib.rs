@@ -33,6 +33,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
         commands::interrupted_runs,
         commands::resume_run,
         commands::users,
+        commands::open_subscriptions,
     ])
 }
 

@@ -131,6 +131,9 @@ describe("the app shell", () => {
     await fireEvent.click(screen.getByRole("button", { name: "Remove 86 licenses" }));
     expect((await screen.findByTestId("run-result")).textContent).toBe("Done: 85 removed, 1 failed, 0 not run.");
     expect(screen.getByText(/no longer exists/)).toBeTruthy();
+    expect(screen.getByTestId("next-steps").textContent).toContain("84 seats are free now, but still paid for");
+    await fireEvent.click(screen.getByRole("button", { name: "Reduce it in the admin center" }));
+    expect(backend.calls.some((c) => c.cmd === "open_subscriptions")).toBe(true);
     await fireEvent.click(screen.getByRole("button", { name: "Undo this run" }));
     await waitFor(() => expect(screen.getByTestId("run-result").textContent).toBe("Put back: 85, failed: 0."));
     expect(backend.calls.map((c) => c.cmd)).toEqual(expect.arrayContaining(["plan_removal", "run_plan", "undo_run"]));

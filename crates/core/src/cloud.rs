@@ -29,6 +29,14 @@ pub struct CloudEndpoints {
     pub admin_center: String,
 }
 
+impl CloudEndpoints {
+    /// The admin center's page where subscriptions (and their seats) are
+    /// changed.
+    pub fn subscriptions_page(&self) -> String {
+        format!("{}/Adminportal/Home#/subscriptions", self.admin_center)
+    }
+}
+
 impl Cloud {
     pub const ALL: [Cloud; 4] = [
         Cloud::Worldwide,
@@ -89,6 +97,18 @@ mod tests {
             Cloud::UsGovDod.endpoints().graph,
             "https://dod-graph.microsoft.us"
         );
+    }
+
+    #[test]
+    fn subscriptions_are_changed_in_each_clouds_own_admin_center() {
+        assert_eq!(
+            Cloud::Worldwide.endpoints().subscriptions_page(),
+            "https://admin.microsoft.com/Adminportal/Home#/subscriptions"
+        );
+        assert!(Cloud::China
+            .endpoints()
+            .subscriptions_page()
+            .starts_with("https://portal.partner.microsoftonline.cn/"));
     }
 
     #[test]

@@ -152,6 +152,9 @@ pub struct RunFailure {
 pub struct RunSummary {
     pub run: String,
     pub done: u32,
+    /// Seats this run freed (removals no group kept taken). They are still
+    /// paid for until the subscription is reduced.
+    pub seats_freed: u32,
     pub failed: u32,
     pub not_run: u32,
     pub failures: Vec<RunFailure>,

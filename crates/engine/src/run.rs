@@ -79,6 +79,7 @@ impl Cancel {
 #[derive(Debug, Clone)]
 pub struct Report {
     pub run: Uuid,
+    pub kind: RunKind,
     pub journal: PathBuf,
     pub items: Vec<PlanItem>,
     pub outcomes: BTreeMap<usize, Outcome>,
@@ -89,6 +90,7 @@ impl Report {
     fn from_record(journal: PathBuf, record: Record) -> Self {
         Self {
             run: record.run,
+            kind: record.kind,
             journal,
             items: record.items,
             outcomes: record.outcomes,

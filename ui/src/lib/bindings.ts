@@ -46,6 +46,11 @@ export const commands = {
 	resumeRun: (runId: string, onProgress: Channel<RunProgress_Deserialize>) => typedError<RunSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("resume_run", { runId, onProgress })),
 	/**  One window of the open tenant's users, searched and filtered. */
 	users: (search: string, filter: UserFilter, offset: number, limit: number) => typedError<UserPage, AppError_Serialize>(__TAURI_INVOKE("users", { search, filter, offset, limit })),
+	/**
+	 *  Opens the admin center's subscriptions page of the chosen cloud, where
+	 *  freed seats stop being paid for.
+	 */
+	openSubscriptions: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_subscriptions")),
 };
 
 /* Types */
@@ -306,6 +311,11 @@ export type RunSummary = RunSummary_Serialize | RunSummary_Deserialize;
 export type RunSummary_Deserialize = {
 	run: string,
 	done: number,
+	/**
+	 *  Seats this run freed (removals no group kept taken). They are still
+	 *  paid for until the subscription is reduced.
+	 */
+	seatsFreed: number,
 	failed: number,
 	notRun: number,
 	failures: RunFailure[],
@@ -316,6 +326,11 @@ export type RunSummary_Deserialize = {
 export type RunSummary_Serialize = {
 	run: string,
 	done: number,
+	/**
+	 *  Seats this run freed (removals no group kept taken). They are still
+	 *  paid for until the subscription is reduced.
+	 */
+	seatsFreed: number,
 	failed: number,
 	notRun: number,
 	failures: RunFailure[],

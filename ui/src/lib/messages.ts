@@ -127,6 +127,9 @@ export const en = {
   "removal.rate": "{rate} a second, about {seconds} s left",
   "removal.done": "Done: {done} removed, {failed} failed, {notRun} not run.",
   "removal.undo": "Undo this run",
+  "removal.nextSteps": "Next step",
+  "removal.seatsStillPaid": "{count} seats are free now, but still paid for until you reduce the subscription.",
+  "removal.openSubscriptions": "Reduce it in the admin center",
   "removal.undone": "Put back: {done}, failed: {failed}.",
   "removal.close": "Close",
 } as const;
@@ -260,6 +263,9 @@ export const sv: Messages = {
   "removal.rate": "{rate} per sekund, cirka {seconds} s kvar",
   "removal.done": "Klart: {done} borttagna, {failed} misslyckade, {notRun} inte körda.",
   "removal.undo": "Ångra körningen",
+  "removal.nextSteps": "Nästa steg",
+  "removal.seatsStillPaid": "{count} platser är lediga nu men betalas tills du minskar prenumerationen.",
+  "removal.openSubscriptions": "Minska den i administrationscentret",
   "removal.undone": "Återställda: {done}, misslyckade: {failed}.",
   "removal.close": "Stäng",
 };

@@ -71,11 +71,13 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
         const matching = demoUsers.filter((u) => u.userPrincipalName.includes(search.toLowerCase()));
         return { total: matching.length, offset, rows: matching.slice(offset, offset + limit) };
       }
+      case "open_subscriptions":
+        return null;
       case "interrupted_runs":
         return backend.interrupted ?? [];
       case "resume_run":
         backend.interrupted = [];
-        return { run: "run-1", done: 86, failed: 0, notRun: 0, failures: [], overview: backend.overview };
+        return { run: "run-1", done: 86, seatsFreed: 86, failed: 0, notRun: 0, failures: [], overview: backend.overview };
       case "plan_removal":
         return {
           product: "Microsoft 365 Business Premium",
@@ -89,9 +91,9 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
           ],
         };
       case "run_plan":
-        return { run: "run-1", done: 85, failed: 1, notRun: 0, failures: [{ user: "x@example.com", reason: "The user no longer exists in your organisation." }], overview: backend.overview };
+        return { run: "run-1", done: 85, seatsFreed: 84, failed: 1, notRun: 0, failures: [{ user: "x@example.com", reason: "The user no longer exists in your organisation." }], overview: backend.overview };
       case "undo_run":
-        return { run: "run-2", done: 85, failed: 0, notRun: 0, failures: [], overview: backend.overview };
+        return { run: "run-2", done: 85, seatsFreed: 0, failed: 0, notRun: 0, failures: [], overview: backend.overview };
       case "open_demo":
         backend.connection = { kind: "demo" };
         return backend.overview;
