@@ -413,6 +413,50 @@ async fn reread(open: &mut OpenTenant) -> Result<TenantOverview, Error> {
     Ok(open.snapshot.overview(open.admin.as_ref()))
 }
 
+/// Makes the run about to start the one `cancel_run` stops.
+fn cancellable(state: &AppState) -> Result<Cancel, Error> {
+    let cancel = Cancel::default();
+    *state.cancel_run.lock().map_err(|_| internal())? = Some(cancel.clone());
+    Ok(cancel)
+}
+
+/// After any run: nothing is left to cancel, the tenant is read again and
+/// the results are summed up.
+async fn after_run(
+    state: &AppState,
+    open: &mut OpenTenant,
+    report: Result<Report, Error>,
+) -> Result<RunSummary, Error> {
+    *state.cancel_run.lock().map_err(|_| internal())? = None;
+    let report = report?;
+    let overview = reread(open).await?;
+    Ok(summary(&report, overview))
+}
+
+/// Where journals go, each naming the open tenant.
+fn run_options(app: &AppHandle, open: &OpenTenant) -> Result<RunOptions, Error> {
+    Ok(RunOptions {
+        tenant: Some(open.snapshot.organization.id),
+        ..RunOptions::new(journal_dir(app)?)
+    })
+}
+
+/// The journal of `run_id`, which must be a run of the open tenant: a run is
+/// never resumed or undone anywhere else.
+fn tenant_journal(app: &AppHandle, open: &OpenTenant, run_id: &str) -> Result<std::path::PathBuf, Error> {
+    let run_id: uuid::Uuid = run_id
+        .parse()
+        .map_err(|_| Error::new(ErrorCode::Internal, "That run is unknown."))?;
+    let path = journal_dir(app)?.join(format!("{run_id}.jsonl"));
+    if journal::read(&path)?.tenant != Some(open.snapshot.organization.id) {
+        return Err(Error::new(
+            ErrorCode::Internal,
+            "That run belongs to another tenant; sign in there to resume or undo it.",
+        ));
+    }
+    Ok(path)
+}
+
 /// Runs the plan the admin confirmed.
 #[tauri::command]
 #[specta::specta]
@@ -427,12 +471,8 @@ pub async fn run_plan(
         .pending_plan
         .take()
         .ok_or_else(|| Error::new(ErrorCode::Internal, "There is no plan to run. Plan again."))?;
-    let cancel = Cancel::default();
-    *state.cancel_run.lock().map_err(|_| internal())? = Some(cancel.clone());
-    let options = RunOptions {
-        tenant: Some(open.snapshot.organization.id),
-        ..RunOptions::new(journal_dir(&app)?)
-    };
+    let options = run_options(&app, open)?;
+    let cancel = cancellable(&state)?;
     let report = run::unassign(
         open.client.clone(),
         &plan,
@@ -441,10 +481,7 @@ pub async fn run_plan(
         cancel,
     )
     .await;
-    *state.cancel_run.lock().map_err(|_| internal())? = None;
-    let report = report?;
-    let overview = reread(open).await?;
-    Ok(summary(&report, overview))
+    after_run(&state, open, report).await
 }
 
 /// Puts back what a run removed.
@@ -458,24 +495,18 @@ pub async fn undo_run(
 ) -> Result<RunSummary, Error> {
     let mut guard = state.open.lock().await;
     let open = guard.as_mut().ok_or_else(no_tenant)?;
-    let run_id: uuid::Uuid = run_id
-        .parse()
-        .map_err(|_| Error::new(ErrorCode::Internal, "That run is unknown."))?;
-    let dir = journal_dir(&app)?;
-    let options = RunOptions {
-        tenant: Some(open.snapshot.organization.id),
-        ..RunOptions::new(&dir)
-    };
+    let path = tenant_journal(&app, open, &run_id)?;
+    let options = run_options(&app, open)?;
+    let cancel = cancellable(&state)?;
     let report = run::undo(
         open.client.clone(),
-        &dir.join(format!("{run_id}.jsonl")),
+        &path,
         &options,
         progress_sender(on_progress),
-        Cancel::default(),
+        cancel,
     )
-    .await?;
-    let overview = reread(open).await?;
-    Ok(summary(&report, overview))
+    .await;
+    after_run(&state, open, report).await
 }
 
 /// Stops the run under way: what is in flight finishes, the rest is not run.
@@ -523,31 +554,18 @@ pub async fn resume_run(
 ) -> Result<RunSummary, Error> {
     let mut guard = state.open.lock().await;
     let open = guard.as_mut().ok_or_else(no_tenant)?;
-    let run_id: uuid::Uuid = run_id
-        .parse()
-        .map_err(|_| Error::new(ErrorCode::Internal, "That run is unknown."))?;
-    let dir = journal_dir(&app)?;
-    let path = dir.join(format!("{run_id}.jsonl"));
-    if journal::read(&path)?.tenant != Some(open.snapshot.organization.id) {
-        return Err(Error::new(
-            ErrorCode::Internal,
-            "That run belongs to another tenant; sign in there to resume it.",
-        ));
-    }
-    let cancel = Cancel::default();
-    *state.cancel_run.lock().map_err(|_| internal())? = Some(cancel.clone());
+    let path = tenant_journal(&app, open, &run_id)?;
+    let options = run_options(&app, open)?;
+    let cancel = cancellable(&state)?;
     let report = run::resume(
         open.client.clone(),
         &path,
-        &RunOptions::new(&dir),
+        &options,
         progress_sender(on_progress),
         cancel,
     )
     .await;
-    *state.cancel_run.lock().map_err(|_| internal())? = None;
-    let report = report?;
-    let overview = reread(open).await?;
-    Ok(summary(&report, overview))
+    after_run(&state, open, report).await
 }
 
 /// Opens the admin center's subscriptions page of the chosen cloud, where
