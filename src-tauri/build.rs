@@ -22,6 +22,9 @@ fn main() {
         "interrupted_runs",
         "resume_run",
         "users",
+        "user_ids",
+        "run_history",
+        "export_run",
         "open_subscriptions",
     ]);
     let attributes = tauri_build::Attributes::new()

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
+use license_desk_core::overview::RunState;
 use license_desk_core::{Cloud, Error, ErrorCode, Settings};
 use license_desk_engine::export;
 use license_desk_engine::journal::{self, Outcome, RunKind};
@@ -255,24 +256,18 @@ pub fn main(arguments: Vec<String>) -> ExitCode {
                 };
                 let mut out = String::from("run\tkind\tstarted\tstate\tdone\tfailed\n");
                 for (_, record) in journal::list(&dir) {
-                    let state = if record.finished {
-                        "finished"
-                    } else if record.cancelled {
-                        "cancelled"
-                    } else {
-                        "interrupted"
+                    let state = match record.state() {
+                        RunState::Finished => "finished",
+                        RunState::Cancelled => "cancelled",
+                        RunState::Interrupted => "interrupted",
                     };
                     let kind = if record.kind == RunKind::Undo {
                         "undo"
                     } else {
                         "unassign"
                     };
-                    let done = record.outcomes.values().filter(|o| **o == Outcome::Done).count();
-                    let failed = record
-                        .outcomes
-                        .values()
-                        .filter(|o| matches!(o, Outcome::Failed { .. }))
-                        .count();
+                    let done = record.count(|o| *o == Outcome::Done);
+                    let failed = record.count(|o| matches!(o, Outcome::Failed { .. }));
                     out.push_str(&format!(
                         "{}\t{kind}\t{}\t{state}\t{done}\t{failed}\n",
                         record.run, record.started_at

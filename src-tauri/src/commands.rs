@@ -4,13 +4,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use license_desk_core::overview::{
-    DeviceCodePrompt, InterruptedRun, LoadProgress, PlanPreview, RemovalRequest, RunFailure, RunProgress,
-    RunSummary, SignedIn, TenantOverview, UserFilter, UserPage,
+    DeviceCodePrompt, ExportFormat, FreedSeats, InterruptedRun, LoadProgress, PlanPreview, RemovalRequest,
+    RunEntry, RunFailure, RunProgress, RunSummary, SignedIn, TenantOverview, UserPage, UserQuery,
 };
 use license_desk_core::{cloud::CloudEndpoints, Cloud, Connection, Error, ErrorCode, Settings};
 use license_desk_engine::journal::{self, RunKind};
 use license_desk_engine::plan::{Plan, Selection};
 use license_desk_engine::run::{self, Cancel, Report, RunOptions};
+use license_desk_engine::{export, history};
 use license_desk_graph::auth::{BrowserSignIn, DeviceSignIn, Session};
 use license_desk_graph::keychain::{self, Secret};
 use license_desk_graph::retry::RetryPolicy;
@@ -309,22 +310,11 @@ pub async fn plan_removal(state: State<'_, AppState>, request: RemovalRequest) -
             )
         })
     };
-    let name = |sku_id: uuid::Uuid| {
-        open.snapshot
-            .products
-            .iter()
-            .find(|p| p.sku_id == sku_id)
-            .map(|p| {
-                license_desk_core::products::friendly_name(&p.sku_part_number)
-                    .unwrap_or(&p.sku_part_number)
-                    .to_owned()
-            })
-            .unwrap_or_else(|| sku_id.to_string())
-    };
+    let name = |sku_id: uuid::Uuid| open.snapshot.product_name(sku_id);
     let (selection, title) = match &request {
         RemovalRequest::AllHolders { sku_id } => {
             let sku_id = sku(sku_id)?;
-            (Selection::AllHolders { sku_id }, name(sku_id))
+            (Selection::AllHolders { sku_id }, Some(name(sku_id)))
         }
         RemovalRequest::Users { user_ids, sku_ids } => {
             let sku_ids = sku_ids.iter().map(|s| sku(s)).collect::<Result<Vec<_>, _>>()?;
@@ -334,23 +324,38 @@ pub async fn plan_removal(state: State<'_, AppState>, request: RemovalRequest) -
                     users: user_ids.clone(),
                     sku_ids,
                 },
-                title,
+                Some(title),
             )
         }
+        RemovalRequest::EverythingOf { user_ids } => (
+            Selection::EverythingOf {
+                users: user_ids.clone(),
+            },
+            None,
+        ),
     };
     let plan = Plan::new(&open.snapshot, &selection);
+    // "Every license" is named by what the users turned out to hold.
+    let title = title.unwrap_or_else(|| {
+        let held: std::collections::BTreeSet<uuid::Uuid> = plan
+            .items
+            .iter()
+            .map(|i| i.sku_id)
+            .filter(|s| !s.is_nil())
+            .collect();
+        held.into_iter().map(name).collect::<Vec<_>>().join(", ")
+    });
     let preview = plan.preview(&title);
     open.pending_plan = Some(plan);
     Ok(preview)
 }
 
-/// One window of the open tenant's users, searched and filtered.
+/// One window of the open tenant's users, searched, filtered and sorted.
 #[tauri::command]
 #[specta::specta]
 pub async fn users(
     state: State<'_, AppState>,
-    search: String,
-    filter: UserFilter,
+    query: UserQuery,
     offset: u32,
     limit: u32,
 ) -> Result<UserPage, Error> {
@@ -358,35 +363,60 @@ pub async fn users(
     let open = open.as_ref().ok_or_else(no_tenant)?;
     Ok(open
         .snapshot
-        .users_page(&search, filter, offset as usize, limit.min(500) as usize))
+        .users_page(&query, offset as usize, limit.min(500) as usize))
 }
 
-fn summary(report: &Report, overview: TenantOverview) -> RunSummary {
+/// The ids of every user a query lists, in its order: for selecting them
+/// all, or a range of them.
+#[tauri::command]
+#[specta::specta]
+pub async fn user_ids(state: State<'_, AppState>, query: UserQuery) -> Result<Vec<String>, Error> {
+    let open = state.open.lock().await;
+    let open = open.as_ref().ok_or_else(no_tenant)?;
+    Ok(open.snapshot.user_ids(&query))
+}
+
+fn summary(report: &Report, snapshot: &tenant::TenantSnapshot, overview: TenantOverview) -> RunSummary {
     let rows = report.rows();
     let count = |result: &str| rows.iter().filter(|r| r.result == result).count() as u32;
-    let seats_freed = report
-        .items
-        .iter()
-        .enumerate()
-        .filter(|(i, item)| {
-            item.verdict.frees_a_seat() && report.outcomes.get(i) == Some(&journal::Outcome::Done)
-        })
-        .count() as u32;
+    // An undo takes seats again; only a removal frees them.
+    let mut freed: std::collections::BTreeMap<uuid::Uuid, u32> = Default::default();
+    if report.kind != RunKind::Undo {
+        for (index, item) in report.items.iter().enumerate() {
+            if item.verdict.frees_a_seat() && report.outcomes.get(&index) == Some(&journal::Outcome::Done) {
+                *freed.entry(item.sku_id).or_default() += 1;
+            }
+        }
+    }
     RunSummary {
         run: report.run.to_string(),
         done: count("done"),
-        seats_freed: if report.kind == RunKind::Undo {
-            0
-        } else {
-            seats_freed
-        },
+        seats_freed: freed.values().sum(),
+        freed: freed
+            .into_iter()
+            .map(|(sku_id, seats)| FreedSeats {
+                sku_id: sku_id.to_string(),
+                part_number: snapshot
+                    .products
+                    .iter()
+                    .find(|p| p.sku_id == sku_id)
+                    .map(|p| p.sku_part_number.clone())
+                    .unwrap_or_default(),
+                name: snapshot.product_name(sku_id),
+                seats,
+            })
+            .collect(),
         failed: count("failed"),
         not_run: count("not_run"),
-        failures: rows
+        failures: report
+            .items
             .iter()
-            .filter(|r| r.result == "failed")
-            .map(|r| RunFailure {
+            .zip(&rows)
+            .filter(|(_, r)| r.result == "failed")
+            .map(|(item, r)| RunFailure {
                 user: r.user_principal_name.clone().unwrap_or_else(|| r.user.clone()),
+                user_id: item.user_id.map(|id| id.to_string()),
+                sku_id: item.sku_id.to_string(),
                 reason: r.reason.clone().unwrap_or_default(),
             })
             .collect(),
@@ -430,7 +460,7 @@ async fn after_run(
     *state.cancel_run.lock().map_err(|_| internal())? = None;
     let report = report?;
     let overview = reread(open).await?;
-    Ok(summary(&report, overview))
+    Ok(summary(&report, &open.snapshot, overview))
 }
 
 /// Where journals go, each naming the open tenant.
@@ -580,4 +610,64 @@ pub fn open_subscriptions(app: AppHandle) -> Result<(), Error> {
             Error::new(ErrorCode::Internal, "The system browser could not be opened.")
                 .with_details(e.to_string())
         })
+}
+
+/// Every past run of the open tenant, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn run_history(app: AppHandle, state: State<'_, AppState>) -> Result<Vec<RunEntry>, Error> {
+    let open = state.open.lock().await;
+    let Some(open) = open.as_ref() else {
+        return Ok(Vec::new());
+    };
+    let tenant = open.snapshot.organization.id;
+    let records: Vec<journal::Record> = journal::list(&journal_dir(&app)?)
+        .into_iter()
+        .map(|(_, record)| record)
+        .filter(|record| record.tenant == Some(tenant))
+        .collect();
+    Ok(history::entries(&records, |sku_id| {
+        open.snapshot.product_name(sku_id)
+    }))
+}
+
+/// Saves a run's per-user results in the Downloads folder and says where.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_run(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    run_id: String,
+    format: ExportFormat,
+) -> Result<String, Error> {
+    use tauri::Manager;
+    let open = state.open.lock().await;
+    let open = open.as_ref().ok_or_else(no_tenant)?;
+    let path = tenant_journal(&app, open, &run_id)?;
+    let report = Report::from_record(path.clone(), journal::read(&path)?);
+    let rows = report.rows();
+    let (text, extension) = match format {
+        ExportFormat::Csv => (export::to_csv(&rows), "csv"),
+        ExportFormat::Json => (export::to_json(&rows) + "\n", "json"),
+    };
+    let folder = app
+        .path()
+        .download_dir()
+        .or_else(|_| app.path().document_dir())
+        .or_else(|_| app.path().home_dir())
+        .map_err(|e| {
+            Error::new(ErrorCode::Internal, "No folder to save the results in was found.")
+                .with_details(e.to_string())
+        })?;
+    let file = folder.join(format!("license-desk-run-{}.{extension}", report.run));
+    std::fs::create_dir_all(&folder)
+        .and_then(|()| std::fs::write(&file, text))
+        .map_err(|e| {
+            Error::new(
+                ErrorCode::Internal,
+                format!("The results could not be saved in {}.", folder.display()),
+            )
+            .with_details(e.to_string())
+        })?;
+    Ok(file.display().to_string())
 }

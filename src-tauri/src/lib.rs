@@ -34,6 +34,9 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
         commands::resume_run,
         commands::users,
         commands::open_subscriptions,
+        commands::user_ids,
+        commands::run_history,
+        commands::export_run,
     ])
 }
 

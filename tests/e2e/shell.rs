@@ -18,7 +18,7 @@ async fn starts_with_its_title_views_and_status() {
             assert_eq!(app.client.title().await?, "License Desk");
             assert_eq!(app.heading().await?, "Users");
             let labels = futures_text(&app, "nav button").await?;
-            assert_eq!(labels, ["Users", "Licenses", "Settings"]);
+            assert_eq!(labels, ["Users", "Licenses", "Run history", "Settings"]);
             app.wait_for_text("[data-testid='connection']", "Not connected")
                 .await?;
             Ok(())
@@ -53,7 +53,7 @@ async fn every_view_is_reachable_by_mouse_and_keyboard() {
 
                 // Keyboard: the Alt+number shortcuts, from wherever focus is.
                 let focused = app.client.active_element().await?;
-                focused.send_keys(&(Key::Alt + "3")).await?;
+                focused.send_keys(&(Key::Alt + "4")).await?;
                 app.wait_for_text("main h1", "Settings").await?;
                 let focused = app.client.active_element().await?;
                 focused.send_keys(&(Key::Alt + "1")).await?;

@@ -4,7 +4,7 @@
 //! ours left in the keychain.
 
 use license_desk_core::DEFAULT_CLIENT_ID;
-use license_desk_e2e::{run_with_env, BoxError, LocalTenant, Locator};
+use license_desk_e2e::{run_with_env, BoxError, LocalTenant, Locator, TenantControl};
 use license_desk_graph::auth::SignInTarget;
 use license_desk_graph::keychain::{refresh_token_account, Secret};
 use license_desk_graph::Endpoints;
@@ -128,44 +128,24 @@ async fn without_a_keychain_it_says_so_and_signs_in_for_this_run_only() {
 
 /// Direct holders of Business Premium in the local tenant, read from its
 /// test control (not through the app).
-async fn premium_holders(base_url: &str) -> Result<usize, BoxError> {
-    let tenant: serde_json::Value = reqwest_free_get(&format!("{base_url}/_emulator/tenant")).await?;
-    let users = tenant["users"].as_array().ok_or("no users")?;
-    Ok(users
+async fn premium_holders(tenant: &TenantControl) -> Result<usize, BoxError> {
+    let premium: uuid::Uuid = "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46".parse()?;
+    let state = tenant.state().await?;
+    Ok(state
+        .users()
         .iter()
-        .filter(|u| {
-            u["assignedLicenses"].as_array().is_some_and(|l| {
-                l.iter()
-                    .any(|l| l["skuId"] == "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46")
-            })
-        })
+        .filter(|u| u.assigned_licenses.iter().any(|l| l.sku_id == premium))
         .count())
-}
-
-/// A plain HTTP GET over a socket: the harness needs no HTTP client for one call.
-async fn reqwest_free_get(url: &str) -> Result<serde_json::Value, BoxError> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let rest = url.strip_prefix("http://").ok_or("http only")?;
-    let (host, path) = rest.split_once('/').ok_or("no path")?;
-    let mut stream = tokio::net::TcpStream::connect(host).await?;
-    stream
-        .write_all(format!("GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes())
-        .await?;
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).await?;
-    let text = String::from_utf8_lossy(&response);
-    let body = text.split_once("\r\n\r\n").ok_or("no body")?.1;
-    Ok(serde_json::from_str(body)?)
 }
 
 #[tokio::test]
 async fn a_run_killed_with_the_app_is_offered_and_resumed_at_the_next_start() {
     let tenant = LocalTenant::start_with("admin@northwindtraders.example", &["--latency-ms", "300"]);
-    let base_url = tenant.base_url.clone();
+    let tenant_ref = tenant.control();
     let env = [("LICENSE_DESK_LOCAL_TENANT", tenant.base_url.as_str())];
     run_with_env("a_run_killed_with_the_app", &env, |app| async move {
         let first = async {
-            let before = premium_holders(&base_url).await?;
+            let before = premium_holders(&tenant_ref).await?;
             app.wait_for(Locator::Css("button[data-action='sign-in-with-code']"))
                 .await
                 .click()
@@ -186,7 +166,7 @@ async fn a_run_killed_with_the_app_is_offered_and_resumed_at_the_next_start() {
                 .await?;
             // Quit as soon as the first changes are in: the rest are in flight or unsent.
             for _ in 0..200 {
-                if premium_holders(&base_url).await? < before {
+                if premium_holders(&tenant_ref).await? < before {
                     break;
                 }
                 tokio::time::sleep(std::time::Duration::from_millis(20)).await;
@@ -200,7 +180,7 @@ async fn a_run_killed_with_the_app_is_offered_and_resumed_at_the_next_start() {
         };
         let app = app.relaunch().await;
         let second = async {
-            let left = premium_holders(&base_url).await?;
+            let left = premium_holders(&tenant_ref).await?;
             assert!(
                 left > 0 && left < before,
                 "killed mid-run: {left} of {before} left"
@@ -226,7 +206,7 @@ async fn a_run_killed_with_the_app_is_offered_and_resumed_at_the_next_start() {
                 "{result}"
             );
             assert_eq!(
-                premium_holders(&base_url).await?,
+                premium_holders(&tenant_ref).await?,
                 0,
                 "the run finished in the tenant"
             );

@@ -318,6 +318,59 @@ impl LocalTenant {
     }
 }
 
+impl LocalTenant {
+    /// A handle on the tenant's test controls, to move into a test body.
+    pub fn control(&self) -> TenantControl {
+        TenantControl {
+            base_url: self.base_url.clone(),
+        }
+    }
+}
+
+/// The local tenant's test controls: what the tenant holds now, read
+/// behind the app's back, to check what a flow really changed.
+#[derive(Clone)]
+pub struct TenantControl {
+    pub base_url: String,
+}
+
+impl TenantControl {
+    /// The tenant as it is now.
+    pub async fn state(&self) -> Result<graph_emulator::directory::Directory, BoxError> {
+        let tenant: graph_emulator::model::Tenant =
+            serde_json::from_value(self.get("_emulator/tenant").await?)?;
+        Ok(graph_emulator::directory::Directory::new(tenant))
+    }
+
+    /// How many license changes the tenant was asked to make, refused or not.
+    pub async fn license_writes(&self) -> Result<usize, BoxError> {
+        let log = self.get("_emulator/log").await?;
+        Ok(log
+            .as_array()
+            .ok_or("the log is a list")?
+            .iter()
+            .filter(|entry| entry.to_string().contains("assignLicense"))
+            .count())
+    }
+
+    /// A plain HTTP GET over a socket: the harness needs no HTTP client for this.
+    async fn get(&self, path: &str) -> Result<serde_json::Value, BoxError> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let host = self.base_url.strip_prefix("http://").ok_or("http only")?;
+        let mut stream = tokio::net::TcpStream::connect(host).await?;
+        stream
+            .write_all(
+                format!("GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+            )
+            .await?;
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).await?;
+        let text = String::from_utf8_lossy(&response);
+        let body = text.split_once("\r\n\r\n").ok_or("no body")?.1;
+        Ok(serde_json::from_str(body)?)
+    }
+}
+
 impl Drop for LocalTenant {
     fn drop(&mut self) {
         let _ = self.process.kill();

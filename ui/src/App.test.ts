@@ -34,7 +34,7 @@ describe("the app shell", () => {
     expect(screen.getByRole("heading", { name: "Licenses" })).toBeTruthy();
     expect(screen.getByRole("button", { name: "Licenses" }).getAttribute("aria-current")).toBe("page");
 
-    await fireEvent.keyDown(window, { key: "3", altKey: true });
+    await fireEvent.keyDown(window, { key: "4", altKey: true });
     expect(await screen.findByRole("heading", { name: "Settings" })).toBeTruthy();
     await fireEvent.keyDown(window, { key: "1", altKey: true });
     expect(await screen.findByRole("heading", { name: "Users" })).toBeTruthy();
@@ -55,7 +55,7 @@ describe("the app shell", () => {
     const select = await screen.findByLabelText("Language");
     await fireEvent.change(select, { target: { value: "sv" } });
     await screen.findByRole("button", { name: "Användare" });
-    expect(backend.settings).toEqual({ language: "sv", cloud: "worldwide", tenant: "organizations", clientId: null });
+    expect(backend.settings).toEqual({ language: "sv", cloud: "worldwide", tenant: "organizations", clientId: null, currency: null, seatPrices: {} });
     expect(screen.getByText("Inställningarna är sparade.")).toBeTruthy();
   });
 
@@ -79,7 +79,7 @@ describe("the app shell", () => {
   });
 
   it("opens the demo tenant and shows its products by name, in the chosen language's numbers", async () => {
-    const backend = fakeBackend({ settings: { language: "sv", cloud: "worldwide", tenant: "organizations", clientId: null } });
+    const backend = fakeBackend({ settings: { language: "sv", cloud: "worldwide", tenant: "organizations", clientId: null, currency: null, seatPrices: {} } });
     render(App);
     await fireEvent.click(await screen.findByRole("button", { name: "Prova demoklienten" }));
     await waitFor(() => expect(screen.getByTestId("connection").textContent).toBe("Demoklient: inget verkligt ändras"));
@@ -145,8 +145,8 @@ describe("the app shell", () => {
     await fireEvent.click(await screen.findByRole("button", { name: "Try the demo tenant" }));
     await waitFor(() => expect(screen.getByTestId("user-count").textContent).toBe("250 users"));
     await fireEvent.input(screen.getByTestId("user-search"), { target: { value: "person17@" } });
-    await waitFor(() => expect(screen.getByTestId("user-count").textContent).toBe("1 users"));
-    await fireEvent.click(await screen.findByRole("option", { name: /Person 017/ }));
+    await waitFor(() => expect(screen.getByTestId("user-count").textContent).toBe("1 user"));
+    await fireEvent.click(await screen.findByRole("button", { name: /Person 017/ }));
     const panel = screen.getByTestId("licenses-and-apps");
     expect(panel.textContent).toContain("through Licensing - Entra ID P1: change it at the group");
     const boxes = panel.querySelectorAll<HTMLInputElement>("input[type=checkbox]");
@@ -180,7 +180,7 @@ describe("the app shell", () => {
       const result = await axe.run(container, { rules: { "color-contrast": { enabled: false } } });
       expect(result.violations.map((v) => `${v.id}: ${v.help}`), label).toEqual([]);
     };
-    for (const name of ["Users", "Licenses", "Settings"]) {
+    for (const name of ["Users", "Licenses", "Run history", "Settings"]) {
       await fireEvent.click(screen.getByRole("button", { name }));
       await screen.findByRole("heading", { name });
       await check(name);
@@ -189,7 +189,120 @@ describe("the app shell", () => {
     await fireEvent.click(await screen.findByRole("button", { name: "Try the demo tenant" }));
     await screen.findByTestId("users-summary");
     await check("Users with a tenant");
+    await fireEvent.click(screen.getByRole("checkbox", { name: "Select Person 001" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Manage product licenses" }));
+    await fireEvent.click(screen.getByRole("radio", { name: "Unassign chosen products" }));
+    await check("Users with several chosen");
     await fireEvent.click(screen.getByRole("button", { name: "Licenses" }));
     await check("Licenses with a tenant");
+    await fireEvent.click(screen.getByRole("button", { name: "Microsoft 365 Business Premium" }));
+    await screen.findByTestId("holders");
+    await check("Holders of a product");
+  });
+
+  it("chooses holders of a product by range and unassigns just those", async () => {
+    const backend = fakeBackend();
+    render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: "Try the demo tenant" }));
+    await fireEvent.click(await screen.findByRole("button", { name: "Licenses" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Microsoft 365 Business Premium" }));
+    const holders = await screen.findByTestId("holders");
+    await waitFor(() => expect(holders.textContent).toContain("Person 003"));
+    expect(holders.querySelector("[data-testid=holding]")!.textContent!.trim()).toBe("Directly");
+    const unassign = screen.getByRole("button", { name: "Unassign 0 licenses" });
+    expect(unassign.hasAttribute("disabled")).toBe(true);
+    await fireEvent.click(screen.getByRole("checkbox", { name: "Select Person 001" }));
+    await fireEvent.click(screen.getByRole("checkbox", { name: "Select Person 004" }), { shiftKey: true });
+    await waitFor(() => expect(screen.getByTestId("selected-count").textContent).toBe("4 selected"));
+    await fireEvent.click(screen.getByRole("button", { name: "Unassign 4 licenses" }));
+    await screen.findByTestId("plan-counts");
+    expect(backend.calls.find((c) => c.cmd === "plan_removal")?.args).toEqual({
+      request: { kind: "users", user_ids: ["id-1", "id-2", "id-3", "id-4"], sku_ids: ["cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46"] },
+    });
+  });
+
+  it("selects everyone a search finds and unassigns all their licenses", async () => {
+    const backend = fakeBackend();
+    render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: "Try the demo tenant" }));
+    await fireEvent.input(await screen.findByTestId("user-search"), { target: { value: "person1" } });
+    await waitFor(() => expect(screen.getByTestId("user-count").textContent).toBe("111 users"));
+    await fireEvent.click(screen.getByRole("checkbox", { name: "Select all 111" }));
+    await waitFor(() => expect(screen.getByTestId("selected-count").textContent).toBe("111 selected"));
+    await fireEvent.click(screen.getByRole("button", { name: "Manage product licenses" }));
+    const manage = screen.getByTestId("manage-licenses");
+    await fireEvent.click(screen.getByRole("radio", { name: "Unassign chosen products" }));
+    const save = manage.querySelector<HTMLButtonElement>("[data-action=save-many]")!;
+    expect(save.disabled).toBe(true);
+    await fireEvent.click(screen.getByRole("radio", { name: "Unassign all their licenses" }));
+    await fireEvent.click(save);
+    await screen.findByTestId("plan-counts");
+    const request = (backend.calls.find((c) => c.cmd === "plan_removal")?.args as { request: { kind: string; user_ids: string[] } }).request;
+    expect(request.kind).toBe("everything_of");
+    expect(request.user_ids).toHaveLength(111);
+    expect(request.user_ids).toContain("id-199");
+  });
+
+  it("turns freed seats into money, exports the results and retries the failed", async () => {
+    const backend = fakeBackend({
+      settings: { language: "en", cloud: "worldwide", tenant: "organizations", clientId: null, currency: "SEK", seatPrices: { SPB: 23990 } },
+    });
+    render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: "Try the demo tenant" }));
+    await fireEvent.click(await screen.findByRole("button", { name: "Licenses" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Remove from holders… Microsoft 365 Business Premium" }));
+    await fireEvent.click(await screen.findByRole("button", { name: "Remove 86 licenses" }));
+    await screen.findByTestId("run-result");
+    // 84 seats at 239.90 a month.
+    expect(screen.getByTestId("money").textContent).toMatch(/^That is SEK\s20,151\.60 a month you can stop paying\.$/);
+    await fireEvent.click(screen.getByRole("button", { name: "Export results (CSV)" }));
+    expect((await screen.findByTestId("exported")).textContent).toBe("Saved to /home/admin/Downloads/license-desk-run-run-1.csv");
+    await fireEvent.click(screen.getByRole("button", { name: "Retry the failed" }));
+    await waitFor(() => expect(backend.calls.filter((c) => c.cmd === "plan_removal")).toHaveLength(2));
+    expect(backend.calls.filter((c) => c.cmd === "plan_removal")[1].args).toEqual({
+      request: { kind: "users", user_ids: ["id-7"], sku_ids: ["cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46"] },
+    });
+  });
+
+  it("lists past runs with dates in the chosen language, and undoes one after asking", async () => {
+    const backend = fakeBackend({
+      settings: { language: "sv", cloud: "worldwide", tenant: "organizations", clientId: null, currency: null, seatPrices: {} },
+      history: [
+        { run: "run-2", startedAt: 1_795_000_000, undo: false, undoes: null, products: ["Exchange Online (Plan 1)"], users: 1, state: "finished", done: 1, failed: 0, undone: false },
+        { run: "run-1", startedAt: 1_794_000_000, undo: false, undoes: null, products: ["Visio"], users: 3, state: "finished", done: 3, failed: 0, undone: true },
+      ],
+    });
+    render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: "Prova demoklienten" }));
+    await fireEvent.click(await screen.findByRole("button", { name: "Körningshistorik" }));
+    const rows = (await screen.findByTestId("run-history")).querySelectorAll("tbody tr");
+    expect(rows).toHaveLength(2);
+    const text = (row: Element) => row.textContent!.replace(/\s+/g, " ");
+    expect(text(rows[0])).toContain("1 användare");
+    expect(text(rows[0])).toContain("Klar. 1 klara, 0 misslyckade");
+    expect(rows[0].textContent).toContain(new Intl.DateTimeFormat("sv-SE", { dateStyle: "medium", timeStyle: "short" }).format(new Date(1_795_000_000_000)));
+    expect(text(rows[1])).toContain("Ångrad sedan dess");
+    expect(rows[1].querySelector("[data-action=undo-run]")).toBeNull();
+    await fireEvent.click(rows[0].querySelector<HTMLButtonElement>("[data-action=undo-run]")!);
+    expect(backend.calls.some((c) => c.cmd === "undo_run")).toBe(false);
+    await waitFor(() => expect(document.querySelector("[data-action=confirm-undo]")).not.toBeNull());
+    expect(document.querySelector("dialog")!.textContent).toContain("Lägg tillbaka varje licens");
+    await fireEvent.click(document.querySelector<HTMLButtonElement>("[data-action=confirm-undo]")!);
+    await waitFor(() => expect(screen.getByTestId("run-result").textContent).toBe("Återställda: 85, misslyckade: 0."));
+    expect(backend.calls.find((c) => c.cmd === "undo_run")?.args).toMatchObject({ runId: "run-2" });
+  });
+
+  it("disables every change for an account without a licensing role", async () => {
+    const overview = { ...demoOverview, admin: { displayName: "Rita Reader", userPrincipalName: "reader@northwindtraders.example", licenseRoles: [] } };
+    fakeBackend({ overview });
+    render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: "Try the demo tenant" }));
+    expect((await screen.findByTestId("admin")).textContent).toContain("A Global, License or User Administrator can.");
+    await fireEvent.click(await screen.findByRole("checkbox", { name: "Select Person 001" }));
+    expect(screen.getByRole("button", { name: "Manage product licenses" }).hasAttribute("disabled")).toBe(true);
+    await fireEvent.click(screen.getByRole("button", { name: /Person 002/ }));
+    expect(screen.getByRole("button", { name: "Save" }).hasAttribute("disabled")).toBe(true);
+    await fireEvent.click(screen.getByRole("button", { name: "Licenses" }));
+    expect(screen.getByRole("button", { name: "Remove from holders… Microsoft 365 Business Premium" }).hasAttribute("disabled")).toBe(true);
   });
 });

@@ -144,7 +144,20 @@ pub struct RunProgress {
 #[serde(rename_all = "camelCase")]
 pub struct RunFailure {
     pub user: String,
+    /// The user's id, so the failed can be planned again.
+    pub user_id: Option<String>,
+    pub sku_id: String,
     pub reason: String,
+}
+
+/// Seats one run freed of one product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FreedSeats {
+    pub sku_id: String,
+    pub part_number: String,
+    pub name: String,
+    pub seats: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -155,6 +168,8 @@ pub struct RunSummary {
     /// Seats this run freed (removals no group kept taken). They are still
     /// paid for until the subscription is reduced.
     pub seats_freed: u32,
+    /// The same seats, per product.
+    pub freed: Vec<FreedSeats>,
     pub failed: u32,
     pub not_run: u32,
     pub failures: Vec<RunFailure>,
@@ -208,6 +223,40 @@ pub enum UserFilter {
     ThroughGroup,
 }
 
+/// How to order the users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum UserSort {
+    Name,
+    UserName,
+    /// Most licenses first (then by name).
+    MostLicenses,
+}
+
+/// Which users to list, in which order.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UserQuery {
+    /// Part of a name or user principal name, any case; empty for all.
+    pub search: String,
+    pub filter: UserFilter,
+    /// Only the holders of this product (directly or through a group).
+    pub product: Option<String>,
+    pub sort: UserSort,
+}
+
+impl UserQuery {
+    /// Everyone, by name.
+    pub fn everyone() -> Self {
+        Self {
+            search: String::new(),
+            filter: UserFilter::All,
+            product: None,
+            sort: UserSort::Name,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct UserPage {
@@ -228,4 +277,44 @@ pub enum RemovalRequest {
         user_ids: Vec<String>,
         sku_ids: Vec<String>,
     },
+    /// Every product these users hold.
+    EverythingOf { user_ids: Vec<String> },
+}
+
+/// How a past run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum RunState {
+    Finished,
+    Cancelled,
+    /// Stopped by a crash or a lost connection; it can be resumed.
+    Interrupted,
+}
+
+/// One past run of the open tenant, for the run history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RunEntry {
+    pub run: String,
+    /// Seconds since 1970 (UTC).
+    pub started_at: u32,
+    pub undo: bool,
+    /// The run this one undid, for an undo.
+    pub undoes: Option<String>,
+    /// The products it touched, by name.
+    pub products: Vec<String>,
+    pub users: u32,
+    pub state: RunState,
+    pub done: u32,
+    pub failed: u32,
+    /// Undone since (an undo of it finished).
+    pub undone: bool,
+}
+
+/// The file formats results are exported in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    Csv,
+    Json,
 }

@@ -1,6 +1,8 @@
 //! The admin's preferences. Stored as plain JSON by the shell, so they must
 //! never hold a secret, and reading them must survive any file on disk.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -31,6 +33,11 @@ pub struct Settings {
     pub tenant: String,
     /// An app registration of the admin's own; `None` uses License Desk's.
     pub client_id: Option<String>,
+    /// The currency seat prices are in (ISO 4217, such as SEK).
+    pub currency: Option<String>,
+    /// What one seat costs a month, in hundredths of `currency`, by part
+    /// number: it turns freed seats into money.
+    pub seat_prices: BTreeMap<String, u32>,
 }
 
 impl Default for Settings {
@@ -40,6 +47,8 @@ impl Default for Settings {
             cloud: Cloud::default(),
             tenant: ANY_ORGANIZATION.to_owned(),
             client_id: None,
+            currency: None,
+            seat_prices: BTreeMap::new(),
         }
     }
 }
@@ -90,6 +99,8 @@ impl Settings {
                 .map(str::to_owned)
                 .unwrap_or(defaults.tenant),
             client_id: field(fields, "clientId"),
+            currency: field(fields, "currency"),
+            seat_prices: field(fields, "seatPrices"),
         }
     }
 }
@@ -106,12 +117,15 @@ mod tests {
             cloud: Cloud::UsGovDod,
             tenant: "contoso.onmicrosoft.com".into(),
             client_id: Some("11111111-2222-3333-4444-555555555555".into()),
+            currency: Some("SEK".into()),
+            seat_prices: BTreeMap::from([("SPB".to_owned(), 23_990)]),
         };
         let stored = serde_json::to_value(&settings).unwrap();
         assert_eq!(
             stored,
             json!({"language": "sv", "cloud": "us_gov_dod", "tenant": "contoso.onmicrosoft.com",
-                   "clientId": "11111111-2222-3333-4444-555555555555"})
+                   "clientId": "11111111-2222-3333-4444-555555555555",
+                   "currency": "SEK", "seatPrices": {"SPB": 23990}})
         );
         assert_eq!(Settings::from_stored(Some(&stored)), settings);
     }
@@ -138,7 +152,7 @@ mod tests {
 
     #[test]
     fn a_bad_field_costs_only_itself() {
-        let stored = json!({"language": "sv", "cloud": "germany", "unknown": 1});
+        let stored = json!({"language": "sv", "cloud": "germany", "unknown": 1, "seatPrices": {"SPB": -5}});
         assert_eq!(
             Settings::from_stored(Some(&stored)),
             Settings {

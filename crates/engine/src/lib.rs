@@ -7,6 +7,7 @@
 //! No Tauri here: the app and the command line drive it alike.
 
 pub mod export;
+pub mod history;
 pub mod journal;
 pub mod plan;
 pub mod run;

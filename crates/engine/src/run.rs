@@ -87,7 +87,8 @@ pub struct Report {
 }
 
 impl Report {
-    fn from_record(journal: PathBuf, record: Record) -> Self {
+    /// The report of a run as its journal (at `journal`) recorded it.
+    pub fn from_record(journal: PathBuf, record: Record) -> Self {
         Self {
             run: record.run,
             kind: record.kind,

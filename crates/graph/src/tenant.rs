@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use license_desk_core::overview::{
     AdminSummary, LoadProgress, ProductStatus, ProductSummary, TenantOverview, UserFilter, UserLicense,
-    UserPage, UserRow,
+    UserPage, UserQuery, UserRow, UserSort,
 };
 use license_desk_core::{products, Error};
 use serde::Deserialize;
@@ -215,7 +215,8 @@ impl TenantSnapshot {
 }
 
 impl TenantSnapshot {
-    fn product_name(&self, sku_id: Uuid) -> String {
+    /// A product's friendly name (its part number, or id, at worst).
+    pub fn product_name(&self, sku_id: Uuid) -> String {
         self.products
             .iter()
             .find(|p| p.sku_id == sku_id)
@@ -264,10 +265,13 @@ impl TenantSnapshot {
         }
     }
 
-    /// One window of the users matching `search` (name or user principal
-    /// name, any case) and `filter`, sorted by name.
-    pub fn users_page(&self, search: &str, filter: UserFilter, offset: usize, limit: usize) -> UserPage {
-        let needle = search.trim().to_lowercase();
+    /// The users `query` asks for, in its order.
+    fn matching(&self, query: &UserQuery) -> Vec<&User> {
+        let needle = query.search.trim().to_lowercase();
+        let product = query.product.as_deref().and_then(|p| p.parse::<Uuid>().ok());
+        if query.product.is_some() && product.is_none() {
+            return Vec::new();
+        }
         let mut matching: Vec<&User> = self
             .users
             .iter()
@@ -278,7 +282,7 @@ impl TenantSnapshot {
                         .as_deref()
                         .is_some_and(|n| n.to_lowercase().contains(&needle))
             })
-            .filter(|u| match filter {
+            .filter(|u| match query.filter {
                 UserFilter::All => true,
                 UserFilter::Unlicensed => u.license_assignment_states.is_empty(),
                 UserFilter::DisabledLicensed => {
@@ -289,8 +293,23 @@ impl TenantSnapshot {
                     .iter()
                     .any(|s| s.assigned_by_group.is_some()),
             })
+            .filter(|u| product.is_none_or(|sku| u.license_assignment_states.iter().any(|s| s.sku_id == sku)))
             .collect();
-        matching.sort_by_cached_key(|u| u.display_name.clone().unwrap_or_default().to_lowercase());
+        let name = |u: &User| u.display_name.as_deref().unwrap_or_default().to_lowercase();
+        match query.sort {
+            UserSort::Name => matching.sort_by_cached_key(|u| name(u)),
+            UserSort::UserName => matching.sort_by_cached_key(|u| u.user_principal_name.to_lowercase()),
+            UserSort::MostLicenses => matching.sort_by_cached_key(|u| {
+                let held: BTreeSet<Uuid> = u.license_assignment_states.iter().map(|s| s.sku_id).collect();
+                (std::cmp::Reverse(held.len()), name(u))
+            }),
+        }
+        matching
+    }
+
+    /// One window of the users `query` asks for.
+    pub fn users_page(&self, query: &UserQuery, offset: usize, limit: usize) -> UserPage {
+        let matching = self.matching(query);
         UserPage {
             total: matching.len() as u32,
             offset: offset as u32,
@@ -301,5 +320,11 @@ impl TenantSnapshot {
                 .map(|u| self.row(u))
                 .collect(),
         }
+    }
+
+    /// The ids of every user `query` asks for, in its order (for selecting
+    /// them all, or a range).
+    pub fn user_ids(&self, query: &UserQuery) -> Vec<String> {
+        self.matching(query).iter().map(|u| u.id.to_string()).collect()
     }
 }

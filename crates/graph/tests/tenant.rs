@@ -93,3 +93,65 @@ async fn loads_the_whole_tenant_with_progress() {
         .unwrap();
     assert_eq!(dynamic.group_types, ["DynamicMembership"]);
 }
+
+#[tokio::test]
+async fn lists_users_by_product_filter_and_sort() {
+    use license_desk_core::overview::{UserFilter, UserQuery, UserSort};
+    let (_tenant, client) = signed_in("licenses@northwindtraders.example").await;
+    let snapshot = load(&client, |_| {}).await.unwrap();
+    let premium = snapshot
+        .products
+        .iter()
+        .find(|p| p.sku_part_number == "SPB")
+        .unwrap()
+        .sku_id;
+    let holders = snapshot
+        .users
+        .iter()
+        .filter(|u| u.license_assignment_states.iter().any(|s| s.sku_id == premium));
+    let query = UserQuery {
+        product: Some(premium.to_string()),
+        ..UserQuery::everyone()
+    };
+    let page = snapshot.users_page(&query, 0, 500);
+    assert_eq!(page.total as usize, holders.count());
+    assert!(page.total > 0);
+    assert!(page
+        .rows
+        .iter()
+        .all(|row| row.licenses.iter().any(|l| l.sku_id == premium.to_string())));
+    let names: Vec<String> = page.rows.iter().map(|r| r.display_name.to_lowercase()).collect();
+    assert!(names.windows(2).all(|w| w[0] <= w[1]), "by name");
+    assert_eq!(snapshot.user_ids(&query).len(), page.total as usize);
+
+    let most = UserQuery {
+        sort: UserSort::MostLicenses,
+        ..UserQuery::everyone()
+    };
+    let counts: Vec<usize> = snapshot
+        .users_page(&most, 0, 500)
+        .rows
+        .iter()
+        .map(|r| r.licenses.len())
+        .collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+
+    let by_upn = UserQuery {
+        sort: UserSort::UserName,
+        filter: UserFilter::ThroughGroup,
+        ..UserQuery::everyone()
+    };
+    let upns: Vec<String> = snapshot
+        .users_page(&by_upn, 0, 500)
+        .rows
+        .iter()
+        .map(|r| r.user_principal_name.to_lowercase())
+        .collect();
+    assert!(!upns.is_empty() && upns.windows(2).all(|w| w[0] <= w[1]));
+
+    let unknown = UserQuery {
+        product: Some("not a product".into()),
+        ..UserQuery::everyone()
+    };
+    assert_eq!(snapshot.users_page(&unknown, 0, 10).total, 0);
+}

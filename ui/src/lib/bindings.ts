@@ -44,13 +44,22 @@ export const commands = {
 	interruptedRuns: () => typedError<InterruptedRun[], AppError_Serialize>(__TAURI_INVOKE("interrupted_runs")),
 	/**  Continues an interrupted run: what was in flight is checked first. */
 	resumeRun: (runId: string, onProgress: Channel<RunProgress_Deserialize>) => typedError<RunSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("resume_run", { runId, onProgress })),
-	/**  One window of the open tenant's users, searched and filtered. */
-	users: (search: string, filter: UserFilter, offset: number, limit: number) => typedError<UserPage, AppError_Serialize>(__TAURI_INVOKE("users", { search, filter, offset, limit })),
+	/**  One window of the open tenant's users, searched, filtered and sorted. */
+	users: (query: UserQuery_Deserialize, offset: number, limit: number) => typedError<UserPage, AppError_Serialize>(__TAURI_INVOKE("users", { query, offset, limit })),
 	/**
 	 *  Opens the admin center's subscriptions page of the chosen cloud, where
 	 *  freed seats stop being paid for.
 	 */
 	openSubscriptions: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_subscriptions")),
+	/**
+	 *  The ids of every user a query lists, in its order: for selecting them
+	 *  all, or a range of them.
+	 */
+	userIds: (query: UserQuery_Deserialize) => typedError<string[], AppError_Serialize>(__TAURI_INVOKE("user_ids", { query })),
+	/**  Every past run of the open tenant, newest first. */
+	runHistory: () => typedError<RunEntry_Serialize[], AppError_Serialize>(__TAURI_INVOKE("run_history")),
+	/**  Saves a run's per-user results in the Downloads folder and says where. */
+	exportRun: (runId: string, format: ExportFormat) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("export_run", { runId, format })),
 };
 
 /* Types */
@@ -179,6 +188,17 @@ export type ErrorCode =
 /**  The OS keychain could not be used. */
 "keychain_unavailable";
 
+/**  The file formats results are exported in. */
+export type ExportFormat = "csv" | "json";
+
+/**  Seats one run freed of one product. */
+export type FreedSeats = {
+	skuId: string,
+	partNumber: string,
+	name: string,
+	seats: number,
+};
+
 /**
  *  A run that stopped before it finished (a crash, a closed lid, a lost
  *  network), offered for resuming.
@@ -275,10 +295,64 @@ export type RemovalRequest =
 /**  A product from everyone who holds it. */
 { kind: "all_holders"; sku_id: string } | 
 /**  These products from these users. */
-{ kind: "users"; user_ids: string[]; sku_ids: string[] };
+{ kind: "users"; user_ids: string[]; sku_ids: string[] } | 
+/**  Every product these users hold. */
+{ kind: "everything_of"; user_ids: string[] };
 
-export type RunFailure = {
+/**  One past run of the open tenant, for the run history. */
+export type RunEntry = RunEntry_Serialize | RunEntry_Deserialize;
+
+/**  One past run of the open tenant, for the run history. */
+export type RunEntry_Deserialize = {
+	run: string,
+	/**  Seconds since 1970 (UTC). */
+	startedAt: number,
+	undo: boolean,
+	/**  The run this one undid, for an undo. */
+	undoes?: string | null,
+	/**  The products it touched, by name. */
+	products: string[],
+	users: number,
+	state: RunState,
+	done: number,
+	failed: number,
+	/**  Undone since (an undo of it finished). */
+	undone: boolean,
+};
+
+/**  One past run of the open tenant, for the run history. */
+export type RunEntry_Serialize = {
+	run: string,
+	/**  Seconds since 1970 (UTC). */
+	startedAt: number,
+	undo: boolean,
+	/**  The run this one undid, for an undo. */
+	undoes: string | null,
+	/**  The products it touched, by name. */
+	products: string[],
+	users: number,
+	state: RunState,
+	done: number,
+	failed: number,
+	/**  Undone since (an undo of it finished). */
+	undone: boolean,
+};
+
+export type RunFailure = RunFailure_Serialize | RunFailure_Deserialize;
+
+export type RunFailure_Deserialize = {
 	user: string,
+	/**  The user's id, so the failed can be planned again. */
+	userId?: string | null,
+	skuId: string,
+	reason: string,
+};
+
+export type RunFailure_Serialize = {
+	user: string,
+	/**  The user's id, so the failed can be planned again. */
+	userId: string | null,
+	skuId: string,
 	reason: string,
 };
 
@@ -306,6 +380,11 @@ export type RunProgress_Serialize = {
 	waitingSeconds: number | null,
 };
 
+/**  How a past run ended. */
+export type RunState = "finished" | "cancelled" | 
+/**  Stopped by a crash or a lost connection; it can be resumed. */
+"interrupted";
+
 export type RunSummary = RunSummary_Serialize | RunSummary_Deserialize;
 
 export type RunSummary_Deserialize = {
@@ -316,9 +395,11 @@ export type RunSummary_Deserialize = {
 	 *  paid for until the subscription is reduced.
 	 */
 	seatsFreed: number,
+	/**  The same seats, per product. */
+	freed: FreedSeats[],
 	failed: number,
 	notRun: number,
-	failures: RunFailure[],
+	failures: RunFailure_Deserialize[],
 	/**  The tenant as read again after the run. */
 	overview: TenantOverview_Deserialize,
 };
@@ -331,9 +412,11 @@ export type RunSummary_Serialize = {
 	 *  paid for until the subscription is reduced.
 	 */
 	seatsFreed: number,
+	/**  The same seats, per product. */
+	freed: FreedSeats[],
 	failed: number,
 	notRun: number,
-	failures: RunFailure[],
+	failures: RunFailure_Serialize[],
 	/**  The tenant as read again after the run. */
 	overview: TenantOverview_Serialize,
 };
@@ -349,6 +432,13 @@ export type Settings_Deserialize = {
 	tenant: string,
 	/**  An app registration of the admin's own; `None` uses License Desk's. */
 	clientId?: string | null,
+	/**  The currency seat prices are in (ISO 4217, such as SEK). */
+	currency?: string | null,
+	/**
+	 *  What one seat costs a month, in hundredths of `currency`, by part
+	 *  number: it turns freed seats into money.
+	 */
+	seatPrices: { [key in string]: number },
 };
 
 export type Settings_Serialize = {
@@ -360,6 +450,13 @@ export type Settings_Serialize = {
 	tenant: string,
 	/**  An app registration of the admin's own; `None` uses License Desk's. */
 	clientId: string | null,
+	/**  The currency seat prices are in (ISO 4217, such as SEK). */
+	currency: string | null,
+	/**
+	 *  What one seat costs a month, in hundredths of `currency`, by part
+	 *  number: it turns freed seats into money.
+	 */
+	seatPrices: { [key in string]: number },
 };
 
 /**
@@ -440,6 +537,29 @@ export type UserPage = {
 	rows: UserRow[],
 };
 
+/**  Which users to list, in which order. */
+export type UserQuery = UserQuery_Serialize | UserQuery_Deserialize;
+
+/**  Which users to list, in which order. */
+export type UserQuery_Deserialize = {
+	/**  Part of a name or user principal name, any case; empty for all. */
+	search: string,
+	filter: UserFilter,
+	/**  Only the holders of this product (directly or through a group). */
+	product?: string | null,
+	sort: UserSort,
+};
+
+/**  Which users to list, in which order. */
+export type UserQuery_Serialize = {
+	/**  Part of a name or user principal name, any case; empty for all. */
+	search: string,
+	filter: UserFilter,
+	/**  Only the holders of this product (directly or through a group). */
+	product: string | null,
+	sort: UserSort,
+};
+
 export type UserRow = {
 	id: string,
 	displayName: string,
@@ -447,6 +567,11 @@ export type UserRow = {
 	enabled: boolean,
 	licenses: UserLicense[],
 };
+
+/**  How to order the users. */
+export type UserSort = "name" | "user_name" | 
+/**  Most licenses first (then by name). */
+"most_licenses";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

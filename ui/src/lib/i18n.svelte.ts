@@ -29,5 +29,29 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
 
 /** A number as the current language writes it (1 234 in Swedish). */
 export function formatNumber(value: number): string {
-  return new Intl.NumberFormat(current === "sv" ? "sv-SE" : "en-GB").format(value);
+  return new Intl.NumberFormat(locale()).format(value);
+}
+
+/** Messages that come in plural forms: `key.one` and `key.other`. */
+export type PluralKey = MessageKey extends infer K ? (K extends `${infer Base}.other` ? Base : never) : never;
+
+/** The form of `key` the current language uses for `count`, with `{count}`
+ * written in the language's numbers. */
+export function tn(key: PluralKey, count: number, params: Record<string, string | number> = {}): string {
+  const form = new Intl.PluralRules(locale()).select(count) === "one" ? "one" : "other";
+  return t(`${key}.${form}` as MessageKey, { ...params, count: formatNumber(count) });
+}
+
+function locale(): string {
+  return current === "sv" ? "sv-SE" : "en-GB";
+}
+
+/** A moment (seconds since 1970) as the current language writes it. */
+export function formatDate(seconds: number): string {
+  return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(seconds * 1000));
+}
+
+/** An amount in hundredths of `currency`, as the current language writes money. */
+export function formatMoney(hundredths: number, currency: string): string {
+  return new Intl.NumberFormat(locale(), { style: "currency", currency }).format(hundredths / 100);
 }

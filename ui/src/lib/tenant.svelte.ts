@@ -138,3 +138,9 @@ export async function signOut(onDisconnected: () => void): Promise<void> {
   Object.assign(tenant, { overview: null, progress: null, notRemembered: false });
   onDisconnected();
 }
+
+/** Whether the admin may change licenses: an app-only sign-in or the demo
+ * has no admin to ask about; a signed-in admin needs a licensing role. */
+export function mayChange(): boolean {
+  return !tenant.overview?.admin || tenant.overview.admin.licenseRoles.length > 0;
+}

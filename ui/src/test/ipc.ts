@@ -1,7 +1,7 @@
 // A stand-in for the Rust side in UI unit tests: records every call and
 // answers like the real commands would.
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import type { Connection, Settings, TenantOverview } from "../lib/bindings";
+import type { Connection, RunEntry_Serialize, Settings, TenantOverview, UserQuery_Deserialize } from "../lib/bindings";
 
 export const demoUsers = Array.from({ length: 250 }, (_, i) => ({
   id: `id-${i}`,
@@ -13,6 +13,13 @@ export const demoUsers = Array.from({ length: 250 }, (_, i) => ({
     { skuId: "078d2b04-f1bd-4111-bbd4-b4b1b354cef4", name: "Microsoft Entra ID P1", direct: false, groups: ["Licensing - Entra ID P1"] },
   ],
 }));
+
+/** What the real `users` command would list: search, product, then by name. */
+function matchingUsers(query: UserQuery_Deserialize) {
+  return demoUsers
+    .filter((u) => u.userPrincipalName.includes(query.search.toLowerCase()))
+    .filter((u) => !query.product || u.licenses.some((l) => l.skuId === query.product));
+}
 
 export const demoOverview: TenantOverview = {
   tenantName: "Northwind Traders",
@@ -36,11 +43,12 @@ export interface FakeBackend {
   overview?: TenantOverview;
   restored?: { overview: TenantOverview; remembered: boolean };
   interrupted?: { run: string; settled: number; total: number; undo: boolean }[];
+  history?: RunEntry_Serialize[];
 }
 
 export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
   const backend: FakeBackend = {
-    settings: { language: "en", cloud: "worldwide", tenant: "organizations", clientId: null },
+    settings: { language: "en", cloud: "worldwide", tenant: "organizations", clientId: null, currency: null, seatPrices: {} },
     connection: { kind: "none" },
     calls: [],
     overview: demoOverview,
@@ -67,17 +75,23 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
         backend.connection = { kind: "none" };
         return null;
       case "users": {
-        const { search, offset, limit } = args as { search: string; offset: number; limit: number };
-        const matching = demoUsers.filter((u) => u.userPrincipalName.includes(search.toLowerCase()));
+        const { query, offset, limit } = args as { query: UserQuery_Deserialize; offset: number; limit: number };
+        const matching = matchingUsers(query);
         return { total: matching.length, offset, rows: matching.slice(offset, offset + limit) };
       }
+      case "user_ids":
+        return matchingUsers((args as { query: UserQuery_Deserialize }).query).map((u) => u.id);
+      case "run_history":
+        return backend.history ?? [];
+      case "export_run":
+        return `/home/admin/Downloads/license-desk-run-${(args as { runId: string }).runId}.csv`;
       case "open_subscriptions":
         return null;
       case "interrupted_runs":
         return backend.interrupted ?? [];
       case "resume_run":
         backend.interrupted = [];
-        return { run: "run-1", done: 86, seatsFreed: 86, failed: 0, notRun: 0, failures: [], overview: backend.overview };
+        return { run: "run-1", done: 86, seatsFreed: 86, freed: [], failed: 0, notRun: 0, failures: [], overview: backend.overview };
       case "plan_removal":
         return {
           product: "Microsoft 365 Business Premium",
@@ -91,9 +105,18 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
           ],
         };
       case "run_plan":
-        return { run: "run-1", done: 85, seatsFreed: 84, failed: 1, notRun: 0, failures: [{ user: "x@example.com", reason: "The user no longer exists in your organisation." }], overview: backend.overview };
+        return {
+          run: "run-1",
+          done: 85,
+          seatsFreed: 84,
+          freed: [{ skuId: "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46", partNumber: "SPB", name: "Microsoft 365 Business Premium", seats: 84 }],
+          failed: 1,
+          notRun: 0,
+          failures: [{ user: "x@example.com", userId: "id-7", skuId: "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46", reason: "The user no longer exists in your organisation." }],
+          overview: backend.overview,
+        };
       case "undo_run":
-        return { run: "run-2", done: 85, seatsFreed: 0, failed: 0, notRun: 0, failures: [], overview: backend.overview };
+        return { run: "run-2", done: 85, seatsFreed: 0, freed: [], failed: 0, notRun: 0, failures: [], overview: backend.overview };
       case "open_demo":
         backend.connection = { kind: "demo" };
         return backend.overview;
