@@ -185,6 +185,29 @@ impl App {
         Err(format!("`{css}` showed {last:?}, not {text:?}").into())
     }
 
+    /// Waits for the element at `css` and clicks it.
+    pub async fn click(&self, css: &str) -> Result<(), BoxError> {
+        self.wait_for(Locator::Css(css)).await.click().await?;
+        Ok(())
+    }
+
+    /// Waits until the element at `css` shows a text containing `part`, and
+    /// gives the whole text.
+    pub async fn wait_for_text_containing(&self, css: &str, part: &str) -> Result<String, BoxError> {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                last = element.text().await.unwrap_or_default();
+                if last.contains(part) {
+                    return Ok(last);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("`{css}` showed {last:?}, nothing with {part:?}").into())
+    }
+
     /// The text of the page's first `h1`: the view on screen.
     pub async fn heading(&self) -> Result<String, BoxError> {
         Ok(self.wait_for(Locator::Css("main h1")).await.text().await?)
