@@ -62,3 +62,76 @@ pub fn entries(records: &[Record], product_name: impl Fn(Uuid) -> String) -> Vec
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use license_desk_core::ErrorCode;
+
+    use super::*;
+    use crate::plan::{PlanItem, Verdict};
+
+    fn item(user: &str, sku_id: Uuid) -> PlanItem {
+        PlanItem {
+            user: user.to_owned(),
+            user_id: None,
+            user_principal_name: Some(user.to_owned()),
+            sku_id,
+            disabled_plans_before: Vec::new(),
+            verdict: Verdict::Remove,
+        }
+    }
+
+    fn record(kind: RunKind, undoes: Option<Uuid>, outcomes: Vec<Outcome>, finished: bool) -> Record {
+        let sku = Uuid::from_u128(7);
+        Record {
+            run: Uuid::new_v4(),
+            kind,
+            undoes,
+            tenant: None,
+            started_at: 1_795_000_000,
+            items: (0..outcomes.len())
+                .map(|i| item(&format!("u{}", i % 2), sku))
+                .collect(),
+            outcomes: outcomes.into_iter().enumerate().collect::<BTreeMap<_, _>>(),
+            sent: BTreeSet::new(),
+            finished,
+            cancelled: false,
+        }
+    }
+
+    #[test]
+    fn says_how_each_run_ended_and_which_were_undone() {
+        let failed = || Outcome::Failed {
+            code: ErrorCode::UserNotFound,
+            message: "gone".into(),
+        };
+        let removal = record(
+            RunKind::Unassign,
+            None,
+            vec![Outcome::Done, Outcome::Done, failed()],
+            true,
+        );
+        let undo = record(
+            RunKind::Undo,
+            Some(removal.run),
+            vec![Outcome::Done, Outcome::Done],
+            true,
+        );
+        let interrupted = record(RunKind::Unassign, None, vec![Outcome::Done], false);
+        let failed_undo = record(RunKind::Undo, Some(interrupted.run), vec![failed()], true);
+        let entries = entries(&[failed_undo, interrupted, undo, removal], |_| {
+            "Product".to_owned()
+        });
+
+        let removal = &entries[3];
+        assert_eq!((removal.done, removal.failed, removal.users), (2, 1, 2));
+        assert_eq!(removal.state, RunState::Finished);
+        assert_eq!(removal.products, ["Product"]);
+        assert!(removal.undone, "a finished undo with no failure undoes it");
+        assert!(entries[2].undo && !entries[2].undone);
+        assert_eq!(entries[1].state, RunState::Interrupted);
+        assert!(!entries[1].undone, "an undo that failed leaves it not undone");
+    }
+}
