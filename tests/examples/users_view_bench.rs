@@ -6,7 +6,7 @@
 //! ```text
 //! cargo build --release -p license-desk -p graph-emulator
 //! LICENSE_DESK_BIN=target/release/license-desk xvfb-run -a -s '-screen 0 1280x800x24' \
-//!   dbus-run-session -- cargo run --release -p license-desk-e2e --example users_view_bench [users] [runs]
+//!   dbus-run-session -- cargo run -p license-desk-e2e --example users_view_bench [users] [runs]
 //! ```
 //! Each run is a fresh app; the figures are the medians over the runs.
 
@@ -15,32 +15,17 @@ use std::time::Duration;
 
 use license_desk_e2e::{App, LocalTenant, Locator};
 
-/// Wraps the IPC bridge to note when each answer reaches the page, and
-/// notes the first frame painted with a user row in it.
-const INSTRUMENT: &str = r#"
-    const internals = window.__TAURI_INTERNALS__;
-    const original = internals.invoke;
-    window.__bench = { answers: [] };
-    internals.invoke = (cmd, args, options) => {
-      const answer = original.call(internals, cmd, args, options);
-      answer.then(() => window.__bench.answers.push({ cmd, at: performance.now() }), () => {});
-      return answer;
-    };
-    const watch = () => {
-      if (document.querySelector(".user-row[data-upn]")) {
-        requestAnimationFrame(() => { window.__bench.usable = performance.now(); });
-      } else requestAnimationFrame(watch);
-    };
-    requestAnimationFrame(watch);
-"#;
-
+/// From the tenant's data reaching the page to the first users on screen:
+/// the app's own User Timing marks, then the frame that paints them.
 const ARRIVAL_TO_USABLE: &str = r#"
-    const arrival = window.__bench.answers.find((a) => a.cmd === "finish_device_sign_in");
-    return arrival && window.__bench.usable ? window.__bench.usable - arrival.at : null;
+    const done = arguments[arguments.length - 1];
+    const arrived = performance.getEntriesByName("tenant-arrived").at(-1);
+    const shown = performance.getEntriesByName("users-shown").find((m) => m.startTime >= arrived.startTime);
+    requestAnimationFrame(() => done(shown.startTime - arrived.startTime));
 "#;
 
-/// Types each search, then waits for the list's answer and the frame that
-/// shows it.
+/// Types each search, then waits for the list to show its answer and for
+/// the next frame.
 const SEARCHES: &str = r#"
     const done = arguments[arguments.length - 1];
     const input = document.querySelector("[data-testid='user-search']");
@@ -48,19 +33,17 @@ const SEARCHES: &str = r#"
     const times = [];
     (async () => {
       for (const term of terms) {
-        const before = window.__bench.answers.length;
         const start = performance.now();
         input.value = term;
         input.dispatchEvent(new Event("input", { bubbles: true }));
-        await new Promise((resolve) => {
-          const poll = () => {
-            if (window.__bench.answers.slice(before).some((a) => a.cmd === "users")) {
-              requestAnimationFrame(() => resolve());
-            } else requestAnimationFrame(poll);
+        const end = await new Promise((resolve) => {
+          const poll = (now) => {
+            if (performance.getEntriesByName("users-shown").some((m) => m.startTime > start)) resolve(now);
+            else requestAnimationFrame(poll);
           };
-          poll();
+          requestAnimationFrame(poll);
         });
-        times.push(performance.now() - start);
+        times.push(end - start);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       done(times);
@@ -167,10 +150,6 @@ async fn one_run(users: usize, binary: &Path) -> Figures {
         &[("LICENSE_DESK_LOCAL_TENANT", &tenant.base_url)],
     )
     .await;
-    app.client
-        .execute(INSTRUMENT, vec![])
-        .await
-        .expect("the page takes the probe");
     app.wait_for(Locator::Css("button[data-action='sign-in-with-code']"))
         .await
         .click()
@@ -191,7 +170,7 @@ async fn one_run(users: usize, binary: &Path) -> Figures {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let usable_ms = app
         .client
-        .execute(ARRIVAL_TO_USABLE, vec![])
+        .execute_async(ARRIVAL_TO_USABLE, vec![])
         .await
         .expect("the probe answers")
         .as_f64()
