@@ -18,7 +18,8 @@ async fn shoot(app: &App, out: &Path, name: &str) {
     // WebKitGTK can hand back the previous frame right after a change.
     tokio::time::sleep(Duration::from_millis(400)).await;
     let path = out.join(format!("{name}.png"));
-    std::fs::write(&path, app.client.screenshot().await.expect("a screenshot")).expect("the screenshot is written");
+    std::fs::write(&path, app.client.screenshot().await.expect("a screenshot"))
+        .expect("the screenshot is written");
     println!("wrote {}", path.display());
 }
 
@@ -36,27 +37,44 @@ async fn take(app: &App, out: &Path, code: &str) {
     // Licenses, with a product's holders open.
     click(app, "nav button[data-view='licenses']").await;
     shoot(app, out, &format!("licenses-{code}")).await;
-    click(app, "tr[data-part-number='SPB'] button[data-action='show-holders']").await;
-    app.wait_for(Locator::Css("[data-testid='holders'] .user-row[data-upn]")).await;
+    click(
+        app,
+        "tr[data-part-number='SPB'] button[data-action='show-holders']",
+    )
+    .await;
+    app.wait_for(Locator::Css("[data-testid='holders'] .user-row[data-upn]"))
+        .await;
     let boxes = app
         .client
-        .find_all(Locator::Css("[data-testid='holders'] .user-row input[type='checkbox']"))
+        .find_all(Locator::Css(
+            "[data-testid='holders'] .user-row input[type='checkbox']",
+        ))
         .await
         .expect("holders");
     for tick in boxes.iter().take(3) {
         tick.click().await.expect("a holder ticks");
     }
     app.client
-        .execute("document.querySelector('[data-testid=holders]').scrollIntoView()", vec![])
+        .execute(
+            "document.querySelector('[data-testid=holders]').scrollIntoView()",
+            vec![],
+        )
         .await
         .expect("scrolls");
     shoot(app, out, &format!("holders-{code}")).await;
 
     // The plan before a removal.
-    click(app, "tr[data-part-number='SPE_E3'] button[data-action='plan-removal']").await;
+    click(
+        app,
+        "tr[data-part-number='SPE_E3'] button[data-action='plan-removal']",
+    )
+    .await;
     app.wait_for(Locator::Css("[data-testid='plan-counts']")).await;
     app.client
-        .execute("document.querySelector('dialog.removal details')?.setAttribute('open', '')", vec![])
+        .execute(
+            "document.querySelector('dialog.removal details')?.setAttribute('open', '')",
+            vec![],
+        )
         .await
         .expect("the notes open");
     shoot(app, out, &format!("removal-plan-{code}")).await;
