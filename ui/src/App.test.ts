@@ -214,6 +214,9 @@ describe("the app shell", () => {
     await fireEvent.click(screen.getByRole("checkbox", { name: "Select Person 001" }));
     await fireEvent.click(screen.getByRole("checkbox", { name: "Select Person 004" }), { shiftKey: true });
     await waitFor(() => expect(screen.getByTestId("selected-count").textContent).toBe("4 selected"));
+    const ticked = (name: string) => screen.getByRole<HTMLInputElement>("checkbox", { name }).checked;
+    expect(["Select Person 001", "Select Person 002", "Select Person 004"].map(ticked)).toEqual([true, true, true]);
+    expect(ticked("Select Person 005")).toBe(false);
     await fireEvent.click(screen.getByRole("button", { name: "Unassign 4 licenses" }));
     await screen.findByTestId("plan-counts");
     expect(backend.calls.find((c) => c.cmd === "plan_removal")?.args).toEqual({
