@@ -471,6 +471,16 @@ fn run_options(app: &AppHandle, open: &OpenTenant) -> Result<RunOptions, Error> 
     })
 }
 
+/// Every run of the open tenant, newest first.
+fn tenant_runs(app: &AppHandle, open: &OpenTenant) -> Result<Vec<journal::Record>, Error> {
+    let tenant = open.snapshot.organization.id;
+    Ok(journal::list(&journal_dir(app)?)
+        .into_iter()
+        .map(|(_, record)| record)
+        .filter(|record| record.tenant == Some(tenant))
+        .collect())
+}
+
 /// The journal of `run_id`, which must be a run of the open tenant: a run is
 /// never resumed or undone anywhere else.
 fn tenant_journal(app: &AppHandle, open: &OpenTenant, run_id: &str) -> Result<std::path::PathBuf, Error> {
@@ -560,11 +570,10 @@ pub async fn interrupted_runs(
     let Some(open) = open.as_ref() else {
         return Ok(Vec::new());
     };
-    let tenant = open.snapshot.organization.id;
-    Ok(journal::list(&journal_dir(&app)?)
+    Ok(tenant_runs(&app, open)?
         .into_iter()
-        .filter(|(_, record)| record.interrupted() && record.tenant == Some(tenant))
-        .map(|(_, record)| InterruptedRun {
+        .filter(journal::Record::interrupted)
+        .map(|record| InterruptedRun {
             run: record.run.to_string(),
             settled: record.outcomes.len() as u32,
             total: record.items.len() as u32,
@@ -620,13 +629,7 @@ pub async fn run_history(app: AppHandle, state: State<'_, AppState>) -> Result<V
     let Some(open) = open.as_ref() else {
         return Ok(Vec::new());
     };
-    let tenant = open.snapshot.organization.id;
-    let records: Vec<journal::Record> = journal::list(&journal_dir(&app)?)
-        .into_iter()
-        .map(|(_, record)| record)
-        .filter(|record| record.tenant == Some(tenant))
-        .collect();
-    Ok(history::entries(&records, |sku_id| {
+    Ok(history::entries(&tenant_runs(&app, open)?, |sku_id| {
         open.snapshot.product_name(sku_id)
     }))
 }
