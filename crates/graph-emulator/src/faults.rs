@@ -1,7 +1,10 @@
 //! Injected trouble, drawn from the seeded generator so a run can be
-//! repeated exactly: 503 and 504 answers (with and without `Retry-After`),
-//! dropped connections (before the change is made, or after it is made and
-//! before the answer leaves: the case a careless retry doubles) and slow answers.
+//! repeated exactly: 503 and 504 answers (with and without `Retry-After`,
+//! before the request is carried out, or after: the case a careless retry
+//! doubles), dropped connections (before the change is made, or after it is
+//! made and before the answer leaves), slow answers, 503/504 answers to
+//! requests inside a `$batch` after they were carried out, and `$batch`
+//! answers without `responses` (what a proxy's page looks like).
 
 use std::time::Duration;
 
@@ -16,13 +19,22 @@ pub struct FaultSpec {
     /// Share of answers held back by `slow_by`.
     pub slow: f64,
     pub slow_by: Duration,
+    /// Share of requests carried out, then answered 503 or 504.
+    pub server_errors_after: f64,
+    /// Share of `$batch` requests carried out, then answered 200 without
+    /// `responses`.
+    pub hollow_batches: f64,
+    /// Share of requests inside a `$batch` carried out, then answered 503
+    /// or 504 inside the batch's answer.
+    pub inner_server_errors: f64,
 }
 
 impl std::str::FromStr for FaultSpec {
     type Err = String;
 
-    /// `5xx=0.1,drop=0.02,slow=0.05:3000` (shares of requests; slow takes
-    /// milliseconds after the colon). `none` is no faults.
+    /// `5xx=0.1,drop=0.02,slow=0.05:3000,5xx-after=0.01,no-responses=0.01,inner-5xx=0.05`
+    /// (shares of requests; slow takes milliseconds after the colon). `none`
+    /// is no faults.
     fn from_str(text: &str) -> Result<Self, String> {
         let mut spec = FaultSpec {
             slow_by: Duration::from_secs(3),
@@ -56,10 +68,17 @@ impl std::str::FromStr for FaultSpec {
                         spec.slow_by = Duration::from_millis(ms);
                     }
                 }
-                other => return Err(format!("unknown fault '{other}': use 5xx, drop or slow")),
+                "5xx-after" => spec.server_errors_after = share,
+                "no-responses" => spec.hollow_batches = share,
+                "inner-5xx" => spec.inner_server_errors = share,
+                other => {
+                    return Err(format!(
+                        "unknown fault '{other}': use 5xx, drop, slow, 5xx-after, no-responses or inner-5xx"
+                    ))
+                }
             }
         }
-        if spec.server_errors + spec.drops + spec.slow > 1.0 {
+        if spec.server_errors + spec.drops + spec.slow + spec.server_errors_after > 1.0 {
             return Err("the shares add up to more than 1".to_owned());
         }
         Ok(spec)
@@ -68,8 +87,14 @@ impl std::str::FromStr for FaultSpec {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
-    ServiceUnavailable { retry_after: Option<u64> },
+    ServiceUnavailable {
+        retry_after: Option<u64>,
+    },
     GatewayTimeout,
+    /// Carried out, then answered 503 (or 504 when `gateway`).
+    ServerErrorAfter {
+        gateway: bool,
+    },
     DropBefore,
     DropAfter,
     Slow(Duration),
@@ -97,7 +122,27 @@ impl FaultSpec {
         if roll < self.server_errors + self.drops + self.slow {
             return Some(Fault::Slow(self.slow_by));
         }
+        if roll < self.server_errors + self.drops + self.slow + self.server_errors_after {
+            return Some(Fault::ServerErrorAfter {
+                gateway: rng.gen_bool(0.5),
+            });
+        }
         None
+    }
+
+    /// Whether a `$batch` is answered without `responses`. Draws nothing
+    /// unless asked for, so other faults repeat from the same seed.
+    pub fn draw_hollow_batch(&self, rng: &mut impl Rng) -> bool {
+        self.hollow_batches > 0.0 && rng.gen_bool(self.hollow_batches)
+    }
+
+    /// The fault, if any, for one request inside a `$batch`.
+    pub fn draw_inner(&self, rng: &mut impl Rng) -> Option<Fault> {
+        (self.inner_server_errors > 0.0 && rng.gen_bool(self.inner_server_errors)).then(|| {
+            Fault::ServerErrorAfter {
+                gateway: rng.gen_bool(0.5),
+            }
+        })
     }
 }
 
@@ -116,6 +161,10 @@ mod tests {
         assert!("5xx=2".parse::<FaultSpec>().is_err());
         assert!("boom=0.1".parse::<FaultSpec>().is_err());
         assert!("5xx=0.6,drop=0.6".parse::<FaultSpec>().is_err());
+        let spec: FaultSpec = "5xx-after=0.2,no-responses=1,inner-5xx=0.5".parse().unwrap();
+        assert_eq!(spec.server_errors_after, 0.2);
+        assert_eq!(spec.hollow_batches, 1.0);
+        assert_eq!(spec.inner_server_errors, 0.5);
         assert_eq!("none".parse::<FaultSpec>().unwrap().server_errors, 0.0);
     }
 

@@ -102,10 +102,13 @@ fn error_response(error: &GraphError, request_id: &str, client_request_id: &str)
 
 pub async fn handle(shared: &Arc<Shared>, request: Request) -> Outcome {
     let latency = shared.config.latency;
-    let (fault, delay) = {
+    let is_batch = request.path.eq_ignore_ascii_case("/v1.0/$batch");
+    let (fault, hollow_batch, delay) = {
         let mut rng = lock(&shared.rng);
         let jitter = rng.gen_range(0.75..1.25);
-        (shared.config.faults.draw(&mut *rng), latency.mul_f64(jitter))
+        let fault = shared.config.faults.draw(&mut *rng);
+        let hollow_batch = is_batch && shared.config.faults.draw_hollow_batch(&mut *rng);
+        (fault, hollow_batch, latency.mul_f64(jitter))
     };
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
@@ -135,7 +138,7 @@ pub async fn handle(shared: &Arc<Shared>, request: Request) -> Outcome {
             tokio::time::sleep(by).await;
             None
         }
-        Some(Fault::DropAfter) | None => None,
+        Some(Fault::DropAfter | Fault::ServerErrorAfter { .. }) | None => None,
     };
     if let Some((error, retry_after)) = injected {
         let client_request_id = call
@@ -149,12 +152,33 @@ pub async fn handle(shared: &Arc<Shared>, request: Request) -> Outcome {
         log(shared, &call, error.status, Cost::default(), false);
         return Outcome::Respond(response);
     }
+    let client_request_id = call.client_request_id.clone().unwrap_or_default();
     let response = execute(shared, call);
-    if fault == Some(Fault::DropAfter) {
-        // The change is made; the answer never arrives.
-        return Outcome::Drop;
+    // In each case below the change is made; the answer that says so is lost.
+    match fault {
+        Some(Fault::DropAfter) => return Outcome::Drop,
+        Some(Fault::ServerErrorAfter { gateway }) => {
+            return Outcome::Respond(server_error_after(gateway, &client_request_id))
+        }
+        _ => {}
+    }
+    if hollow_batch {
+        return Outcome::Respond(Response::html(
+            200,
+            "<!doctype html><html><body><p>Request processed.</p></body></html>".to_owned(),
+        ));
     }
     Outcome::Respond(response)
+}
+
+/// A 503 (or 504) for a request that was carried out all the same.
+fn server_error_after(gateway: bool, client_request_id: &str) -> Response {
+    let error = if gateway {
+        GraphError::gateway_timeout()
+    } else {
+        GraphError::service_unavailable()
+    };
+    error_response(&error, &Uuid::new_v4().to_string(), client_request_id)
 }
 
 fn log(shared: &Shared, call: &Call, status: u16, cost: Cost, throttled: bool) {
@@ -742,7 +766,12 @@ fn batch(shared: &Arc<Shared>, outer: &Call) -> Response {
                 &client_request_id,
             )
         } else {
-            execute(shared, inner_call(shared, outer, request))
+            let executed = execute(shared, inner_call(shared, outer, request));
+            let fault = shared.config.faults.draw_inner(&mut *lock(&shared.rng));
+            match fault {
+                Some(Fault::ServerErrorAfter { gateway }) => server_error_after(gateway, &client_request_id),
+                _ => executed,
+            }
         };
         statuses.push((id.clone(), response.status));
         responses.push(inner_response(&id, response));

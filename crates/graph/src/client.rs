@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::auth::Session;
 use crate::failure::GraphFailure;
-use crate::retry::{retry_after, RetryPolicy};
+use crate::retry::{retry_after, RetryPolicy, MAX_ATTEMPTS, MAX_RENEWALS};
 
 /// One Graph request.
 #[derive(Debug, Clone)]
@@ -120,13 +120,24 @@ impl GraphClient {
 
     /// Sends `request` until it is answered for good: success, or an
     /// error that retrying cannot mend. Errors come back as [`Answer`]s
-    /// with their status; transport trouble comes back as [`Error`].
+    /// with their status; transport trouble comes back as [`Error`]. A
+    /// change (`repeatable: false`) whose answer was lost, cut off or a
+    /// 503/504 is never resent: it comes back as `OutcomeUnknown`.
     pub async fn send(&self, request: &Request) -> Result<Answer, Error> {
-        let started = Instant::now();
-        let deadline = started + self.policy.max_elapsed;
+        self.send_until(request, Instant::now() + self.policy.max_elapsed)
+            .await
+    }
+
+    /// Whether one more attempt fits: under the attempt cap, and its wait
+    /// ends before `deadline`.
+    fn may_retry(&self, sent: u32, wait: Duration, deadline: Instant) -> bool {
+        sent < MAX_ATTEMPTS && Instant::now() + wait <= deadline
+    }
+
+    async fn send_until(&self, request: &Request, deadline: Instant) -> Result<Answer, Error> {
         let mut token = self.session.access_token().await?;
-        let mut renewed = false;
-        let mut attempt = 0u32;
+        let mut renewals = 0u32;
+        let mut sent = 0u32;
         let mut rng = rng();
         loop {
             let client_request_id = Uuid::new_v4().to_string();
@@ -142,19 +153,20 @@ impl GraphClient {
             if let Some(body) = &request.body {
                 builder = builder.json(body);
             }
-            let wait = match builder.send().await {
+            let outcome = builder.send().await;
+            sent += 1;
+            let wait = match outcome {
                 Err(error) => {
                     // Never sent: always safe to try again. Sent and lost:
                     // only a read may be repeated; a change may have happened.
                     if !error.is_connect() && !request.repeatable {
-                        return Err(Error::new(
-                            ErrorCode::OutcomeUnknown,
-                            "The connection to Microsoft broke after a change was sent. It may or may not have been made; License Desk checks before sending it again.",
-                        )
-                        .with_details(format!("{} (client-request-id {client_request_id})", error.without_url())));
+                        return Err(outcome_unknown(
+                            "The connection to Microsoft broke after a change was sent.",
+                            format!("{} (client-request-id {client_request_id})", error.without_url()),
+                        ));
                     }
-                    let wait = self.policy.backoff(attempt, &mut rng);
-                    if Instant::now() + wait > deadline {
+                    let wait = self.policy.backoff(sent - 1, &mut rng);
+                    if !self.may_retry(sent, wait, deadline) {
                         return Err(Error::new(
                             ErrorCode::Network,
                             "Microsoft's service could not be reached. Check the connection and try again.",
@@ -175,50 +187,57 @@ impl GraphClient {
                         Ok(bytes) if bytes.is_empty() => Value::Null,
                         Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or(Value::Null),
                         Err(error) if request.repeatable => {
-                            let wait = self.policy.backoff(attempt, &mut rng);
-                            if Instant::now() + wait > deadline {
-                                return Err(Error::new(ErrorCode::Network, "The answer from Microsoft was cut off.")
-                                    .with_details(error.without_url().to_string()));
+                            let wait = self.policy.backoff(sent - 1, &mut rng);
+                            if !self.may_retry(sent, wait, deadline) {
+                                return Err(Error::new(
+                                    ErrorCode::Network,
+                                    "The answer from Microsoft was cut off.",
+                                )
+                                .with_details(error.without_url().to_string()));
                             }
                             tokio::time::sleep(wait).await;
-                            attempt += 1;
                             continue;
                         }
                         Err(error) => {
-                            return Err(Error::new(ErrorCode::OutcomeUnknown, "The answer to a change was cut off. License Desk checks whether it was made before sending it again.")
-                                .with_details(format!("{} (client-request-id {client_request_id})", error.without_url())))
+                            return Err(outcome_unknown(
+                                "The answer to a change was cut off.",
+                                format!("{} (client-request-id {client_request_id})", error.without_url()),
+                            ))
                         }
                     };
+                    let failure = || GraphFailure::from_body(status, &body, &client_request_id).into_error();
                     match status {
-                        401 if !renewed => {
-                            renewed = true;
+                        401 if renewals < MAX_RENEWALS && sent < MAX_ATTEMPTS => {
+                            renewals += 1;
                             token = self.session.renew_after_rejection(&token).await?;
                             continue;
                         }
                         401 => {
-                            let failure = GraphFailure::from_body(status, &body, &client_request_id);
                             return Err(Error::new(
                                 ErrorCode::SignedOut,
                                 "Microsoft no longer accepts this sign-in. Sign in again.",
                             )
-                            .with_details(failure.message));
+                            .with_details(failure().details.unwrap_or_default()));
                         }
                         429 => {
                             let wait = header_wait.unwrap_or(Duration::from_secs(1));
-                            if Instant::now() + wait > deadline {
-                                return Err(
-                                    GraphFailure::from_body(status, &body, &client_request_id).into_error()
-                                );
+                            if !self.may_retry(sent, wait, deadline) {
+                                return Err(failure());
                             }
                             self.throttled(wait);
                             wait
                         }
+                        // A 503/504 does not say whether a change was made.
+                        503 | 504 if !request.repeatable => {
+                            return Err(outcome_unknown(
+                                "Microsoft's service answered a change with a server error.",
+                                failure().details.unwrap_or_default(),
+                            ));
+                        }
                         503 | 504 => {
-                            let wait = header_wait.unwrap_or_else(|| self.policy.backoff(attempt, &mut rng));
-                            if Instant::now() + wait > deadline {
-                                return Err(
-                                    GraphFailure::from_body(status, &body, &client_request_id).into_error()
-                                );
+                            let wait = header_wait.unwrap_or_else(|| self.policy.backoff(sent - 1, &mut rng));
+                            if !self.may_retry(sent, wait, deadline) {
+                                return Err(failure());
                             }
                             wait
                         }
@@ -233,7 +252,6 @@ impl GraphClient {
                 }
             };
             tokio::time::sleep(wait).await;
-            attempt += 1;
         }
     }
 
@@ -281,6 +299,7 @@ impl GraphClient {
             on_page(items.len(), total);
             match next {
                 Some(link) => {
+                    self.check_same_origin(&request.path, &link)?;
                     request = Request {
                         path: link,
                         ..request
@@ -291,106 +310,242 @@ impl GraphClient {
         }
     }
 
+    /// A next page is fetched with the access token, so only from the
+    /// server (scheme, host and port) that named it.
+    fn check_same_origin(&self, previous: &str, next: &str) -> Result<(), Error> {
+        let origin = |path: &str| url::Url::parse(&self.url(path)).map(|url| url.origin());
+        match (origin(previous), origin(next)) {
+            (Ok(from), Ok(to)) if from == to => Ok(()),
+            (_, to) => Err(Error::new(
+                ErrorCode::GraphRequestFailed,
+                "Microsoft Graph's answer sent the next page to another server, so License Desk stopped instead of sending your sign-in there. Try again; if it keeps happening, check for a proxy between this computer and Microsoft.",
+            )
+            .with_details(match to {
+                Ok(origin) => format!("next page at {}", origin.ascii_serialization()),
+                Err(error) => format!("next page link unreadable: {error}"),
+            })),
+        }
+    }
+
     /// Sends up to 20 requests as one `$batch` and answers each in the
-    /// order given. Inner 429s wait their own `Retry-After` and inner
-    /// 503/504s back off; only those requests are sent again.
+    /// order given. If the answer to any change is unknown (see
+    /// [`GraphClient::batch_each`]) the whole batch is `OutcomeUnknown`:
+    /// check the tenant before sending any of it again. Otherwise the first
+    /// request that could not be answered decides the error.
     pub async fn batch(&self, requests: &[Request]) -> Result<Vec<Answer>, Error> {
+        let outcomes = self.batch_each(requests).await;
+        let unknown = outcomes.iter().find_map(|outcome| {
+            outcome
+                .as_ref()
+                .err()
+                .filter(|e| e.code == ErrorCode::OutcomeUnknown)
+        });
+        if let Some(unknown) = unknown {
+            return Err(unknown.clone());
+        }
+        outcomes.into_iter().collect()
+    }
+
+    /// Sends up to 20 requests as one `$batch` and settles each on its own,
+    /// in the order given. Inner 429s wait their own `Retry-After` and are
+    /// sent again (Graph did not carry them out); so are reads answered
+    /// 503/504 or not answered at all. A change answered 503/504, or not
+    /// answered, is `Err(OutcomeUnknown)` and never resent; so is every
+    /// change in a batch answered 503/504, cut off or not read as a batch.
+    pub async fn batch_each(&self, requests: &[Request]) -> Vec<Result<Answer, Error>> {
         assert!(requests.len() <= 20, "a batch holds at most 20 requests");
-        let started = Instant::now();
-        let deadline = started + self.policy.max_elapsed;
-        let mut answers: Vec<Option<Answer>> = vec![None; requests.len()];
-        let mut attempt = 0u32;
+        let deadline = Instant::now() + self.policy.max_elapsed;
+        let mut settled: Vec<Option<Result<Answer, Error>>> = vec![None; requests.len()];
+        // The last refusal of each request still waiting: what it gets if
+        // it is never answered for good.
+        let mut refused: Vec<Option<Error>> = vec![None; requests.len()];
         let mut rng = rng();
-        loop {
-            let pending: Vec<usize> = (0..requests.len()).filter(|i| answers[*i].is_none()).collect();
+        for round in 1.. {
+            let pending: Vec<usize> = (0..requests.len()).filter(|&i| settled[i].is_none()).collect();
             if pending.is_empty() {
-                return Ok(answers.into_iter().flatten().collect());
+                break;
             }
-            let body = json!({"requests": pending.iter().map(|&i| {
-                let request = &requests[i];
-                let mut item = json!({"id": i.to_string(), "method": request.method.as_str(), "url": request.path});
-                let mut headers = serde_json::Map::new();
-                if request.eventual {
-                    headers.insert("ConsistencyLevel".into(), json!("eventual"));
-                }
-                if let Some(body) = &request.body {
-                    headers.insert("Content-Type".into(), json!("application/json"));
-                    item["body"] = body.clone();
-                }
-                item["headers"] = Value::Object(headers);
-                item
-            }).collect::<Vec<_>>()});
             let outer = Request {
                 // A batch of reads may be resent whole; one with changes may not.
                 repeatable: pending.iter().all(|&i| requests[i].repeatable),
-                ..Request::post("/$batch", body)
+                ..Request::post("/$batch", batch_body(requests, &pending))
             };
-            let outer_answer = self.send(&outer).await?;
-            if outer_answer.status != 200 {
-                return Err(GraphFailure::from_body(
-                    outer_answer.status,
-                    &outer_answer.body,
-                    &outer_answer.client_request_id,
-                )
-                .into_error());
-            }
-            let mut longest_wait = Duration::ZERO;
+            let (responses, outer_request_id) = match self.send_until(&outer, deadline).await {
+                Ok(answer) if answer.status == 200 => {
+                    match answer.body.get("responses").and_then(Value::as_array) {
+                        Some(responses) => (responses.clone(), answer.client_request_id),
+                        None => {
+                            let error = not_a_batch_answer(&answer, outer.repeatable);
+                            settle_all(&mut settled, &pending, &error);
+                            break;
+                        }
+                    }
+                }
+                Ok(answer) => {
+                    let error =
+                        GraphFailure::from_body(answer.status, &answer.body, &answer.client_request_id)
+                            .into_error();
+                    settle_all(&mut settled, &pending, &error);
+                    break;
+                }
+                Err(error) => {
+                    settle_all(&mut settled, &pending, &error);
+                    break;
+                }
+            };
+            let mut longest_throttle = Duration::ZERO;
+            let mut server_wait = Duration::ZERO;
             let mut backoff_needed = false;
-            for response in outer_answer.body["responses"]
-                .as_array()
-                .map(Vec::as_slice)
-                .unwrap_or_default()
-            {
+            let mut answered = vec![false; requests.len()];
+            for response in &responses {
                 let Some(index) = response["id"].as_str().and_then(|id| id.parse::<usize>().ok()) else {
                     continue;
                 };
-                if index >= requests.len() {
+                if index >= requests.len() || settled[index].is_some() || answered[index] {
                     continue;
                 }
-                let status = response["status"].as_u64().unwrap_or(0) as u16;
+                let Some(status) = response["status"].as_u64().and_then(|s| u16::try_from(s).ok()) else {
+                    continue;
+                };
+                answered[index] = true;
                 let header = |name: &str| {
                     response["headers"]
                         .as_object()
                         .and_then(|h| h.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)))
                         .and_then(|(_, v)| v.as_str())
                 };
+                let answer = Answer {
+                    status,
+                    body: response["body"].clone(),
+                    client_request_id: header("client-request-id")
+                        .unwrap_or(&outer_request_id)
+                        .to_owned(),
+                };
+                let failure =
+                    || GraphFailure::from_body(status, &answer.body, &answer.client_request_id).into_error();
                 match status {
                     429 => {
-                        longest_wait = longest_wait
-                            .max(retry_after(header("retry-after")).unwrap_or(Duration::from_secs(1)))
+                        longest_throttle = longest_throttle
+                            .max(retry_after(header("retry-after")).unwrap_or(Duration::from_secs(1)));
+                        refused[index] = Some(failure());
                     }
-                    503 | 504 => match retry_after(header("retry-after")) {
-                        Some(wait) => longest_wait = longest_wait.max(wait),
-                        None => backoff_needed = true,
-                    },
-                    _ => {
-                        answers[index] = Some(Answer {
-                            status,
-                            body: response["body"].clone(),
-                            client_request_id: header("client-request-id")
-                                .unwrap_or(&outer_answer.client_request_id)
-                                .to_owned(),
-                        })
+                    503 | 504 if !requests[index].repeatable => {
+                        settled[index] = Some(Err(outcome_unknown(
+                            "Microsoft's service answered a change in a batch with a server error.",
+                            failure().details.unwrap_or_default(),
+                        )));
                     }
+                    503 | 504 => {
+                        match retry_after(header("retry-after")) {
+                            Some(wait) => server_wait = server_wait.max(wait),
+                            None => backoff_needed = true,
+                        }
+                        refused[index] = Some(failure());
+                    }
+                    _ => settled[index] = Some(Ok(answer)),
                 }
             }
-            if answers.iter().all(Option::is_some) {
-                continue;
+            for &index in &pending {
+                if answered[index] || settled[index].is_some() {
+                    continue;
+                }
+                // Graph answers every request of a batch; one it left out may
+                // or may not have been carried out.
+                if requests[index].repeatable {
+                    backoff_needed = true;
+                    refused[index] = Some(no_answer_in_batch());
+                } else {
+                    settled[index] = Some(Err(outcome_unknown(
+                        "Microsoft's answer to a batch left out a change.",
+                        format!("request {index} of the batch had no answer"),
+                    )));
+                }
             }
-            let mut wait = longest_wait;
+            let mut wait = longest_throttle.max(server_wait);
             if backoff_needed {
-                wait = wait.max(self.policy.backoff(attempt, &mut rng));
+                wait = wait.max(self.policy.backoff(round - 1, &mut rng));
             }
-            if Instant::now() + wait > deadline {
-                return Err(Error::new(ErrorCode::Throttled, "Microsoft's service kept refusing part of a batch past License Desk's time limit. Try again in a few minutes."));
+            let waiting = settled.iter().any(Option::is_none);
+            if waiting && !self.may_retry(round, wait, deadline) {
+                for index in 0..requests.len() {
+                    if settled[index].is_none() {
+                        settled[index] = Some(Err(refused[index].take().unwrap_or_else(no_answer_in_batch)));
+                    }
+                }
+                break;
             }
-            if !longest_wait.is_zero() {
-                self.throttled(longest_wait);
+            if waiting {
+                if !longest_throttle.is_zero() {
+                    self.throttled(longest_throttle);
+                }
+                tokio::time::sleep(wait).await;
             }
-            tokio::time::sleep(wait).await;
-            attempt += 1;
         }
+        settled
+            .into_iter()
+            .map(|outcome| outcome.unwrap_or_else(|| Err(no_answer_in_batch())))
+            .collect()
     }
+}
+
+/// The `$batch` body for the `pending` requests, each with its index as id.
+fn batch_body(requests: &[Request], pending: &[usize]) -> Value {
+    json!({"requests": pending.iter().map(|&i| {
+        let request = &requests[i];
+        let mut item = json!({"id": i.to_string(), "method": request.method.as_str(), "url": request.path});
+        let mut headers = serde_json::Map::new();
+        if request.eventual {
+            headers.insert("ConsistencyLevel".into(), json!("eventual"));
+        }
+        if let Some(body) = &request.body {
+            headers.insert("Content-Type".into(), json!("application/json"));
+            item["body"] = body.clone();
+        }
+        item["headers"] = Value::Object(headers);
+        item
+    }).collect::<Vec<_>>()})
+}
+
+fn settle_all(settled: &mut [Option<Result<Answer, Error>>], pending: &[usize], error: &Error) {
+    for &index in pending {
+        settled[index] = Some(Err(error.clone()));
+    }
+}
+
+/// A change was sent and no answer says whether it was made.
+fn outcome_unknown(what: &str, details: String) -> Error {
+    Error::new(
+        ErrorCode::OutcomeUnknown,
+        format!("{what} It may or may not have been made; License Desk checks before sending it again."),
+    )
+    .with_details(details)
+}
+
+/// A 200 to `$batch` without `responses`: a proxy's page, or a broken answer.
+fn not_a_batch_answer(answer: &Answer, only_reads: bool) -> Error {
+    let details = format!(
+        "HTTP 200 without \"responses\" (client-request-id {})",
+        answer.client_request_id
+    );
+    if only_reads {
+        Error::new(
+            ErrorCode::GraphRequestFailed,
+            "Something between this computer and Microsoft answered instead of Microsoft Graph. Try again; if it keeps happening, check the network's proxy.",
+        )
+        .with_details(details)
+    } else {
+        outcome_unknown(
+            "Something between this computer and Microsoft answered a batch of changes instead of Microsoft Graph.",
+            details,
+        )
+    }
+}
+
+fn no_answer_in_batch() -> Error {
+    Error::new(
+        ErrorCode::GraphRequestFailed,
+        "Microsoft Graph kept leaving a request out of its answers. Try again in a few minutes.",
+    )
 }
 
 fn unreadable(error: serde_json::Error) -> Error {

@@ -15,6 +15,15 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
 }
 
+/// No request is sent more often than this, however quickly it is
+/// answered: a broken answer must never turn into a flood of requests.
+pub const MAX_ATTEMPTS: u32 = 20;
+
+/// How often one request may renew the access token after a 401: a token
+/// renewed by another request may itself be refused (a signing key changed
+/// meanwhile), and one more renewal mends that.
+pub const MAX_RENEWALS: u32 = 2;
+
 impl Default for RetryPolicy {
     fn default() -> Self {
         Self {

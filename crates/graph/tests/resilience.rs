@@ -224,3 +224,217 @@ async fn pages_follow_next_links_and_errors_are_typed() {
         .unwrap_err();
     assert_eq!(error.code, ErrorCode::UserNotFound);
 }
+
+fn batch_posts(emulator: &Emulator) -> usize {
+    emulator
+        .request_log()
+        .iter()
+        .filter(|e| e.path == "/v1.0/$batch")
+        .count()
+}
+
+fn changes_made(emulator: &Emulator) -> HashMap<String, usize> {
+    let mut made: HashMap<String, usize> = HashMap::new();
+    for entry in emulator
+        .request_log()
+        .iter()
+        .filter(|e| e.in_batch && e.method == "POST")
+    {
+        *made.entry(entry.path.clone()).or_default() += 1;
+    }
+    made
+}
+
+async fn faulty(users: usize, faults: &str) -> Emulator {
+    let mut config = Config::new(generate::tenant("Faulty", users, 21));
+    config.throttle = ThrottleMode::Off;
+    config.faults = faults.parse().unwrap();
+    config.seed = 5;
+    Emulator::start(config).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_batch_answered_without_responses_is_an_error_and_its_changes_are_not_resent() {
+    let emulator = faulty(30, "no-responses=1").await;
+    let client = app_client(&emulator).await;
+    let sku = catalog::BUSINESS_PREMIUM.sku_id;
+    let holders = holders_of(&emulator, sku);
+    let writes: Vec<Request> = holders[..3].iter().map(|id| unassign(id, sku)).collect();
+
+    let error = client.batch(&writes).await.unwrap_err();
+    assert_eq!(error.code, ErrorCode::OutcomeUnknown, "{error:?}");
+    assert_eq!(batch_posts(&emulator), 1, "the batch was sent once");
+    assert!(changes_made(&emulator).values().all(|&n| n == 1));
+    assert_eq!(
+        holders_of(&emulator, sku).len(),
+        holders.len() - 3,
+        "the changes were made"
+    );
+
+    let reads: Vec<Request> = (0..3).map(|_| Request::get("/subscribedSkus")).collect();
+    let error = client.batch(&reads).await.unwrap_err();
+    assert_eq!(error.code, ErrorCode::GraphRequestFailed, "{error:?}");
+    assert!(error.message.contains("proxy"), "{}", error.message);
+    assert_eq!(batch_posts(&emulator), 2, "nor are reads resent blindly");
+}
+
+#[tokio::test]
+async fn a_write_answered_503_after_it_was_made_is_reported_unknown_not_resent() {
+    let emulator = faulty(30, "5xx-after=1").await;
+    let client = app_client(&emulator).await;
+    let sku = catalog::BUSINESS_PREMIUM.sku_id;
+    let holders = holders_of(&emulator, sku);
+
+    let error = client.send(&unassign(&holders[0], sku)).await.unwrap_err();
+    assert_eq!(error.code, ErrorCode::OutcomeUnknown, "{error:?}");
+    assert!(error.details.unwrap().contains("client-request-id"));
+    let posts = |emulator: &Emulator| {
+        emulator
+            .request_log()
+            .iter()
+            .filter(|e| e.method == "POST" && !e.in_batch)
+            .count()
+    };
+    assert_eq!(posts(&emulator), 1, "the single change was sent once");
+
+    let writes: Vec<Request> = holders[1..4].iter().map(|id| unassign(id, sku)).collect();
+    let error = client.batch(&writes).await.unwrap_err();
+    assert_eq!(error.code, ErrorCode::OutcomeUnknown, "{error:?}");
+    assert_eq!(posts(&emulator), 2, "the batch of changes was sent once");
+    assert_eq!(holders_of(&emulator, sku).len(), holders.len() - 4);
+}
+
+#[tokio::test]
+async fn inner_writes_answered_503_are_unknown_and_inner_reads_are_retried() {
+    let emulator = faulty(40, "inner-5xx=0.5").await;
+    let client = app_client(&emulator).await;
+    let sku = catalog::BUSINESS_PREMIUM.sku_id;
+    let holders = holders_of(&emulator, sku);
+    let writes: Vec<Request> = holders[..20].iter().map(|id| unassign(id, sku)).collect();
+
+    let outcomes = client.batch_each(&writes).await;
+    let unknown = outcomes
+        .iter()
+        .filter(|o| matches!(o, Err(e) if e.code == ErrorCode::OutcomeUnknown))
+        .count();
+    let done = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(a) if a.status == 200))
+        .count();
+    assert!(unknown > 0 && done > 0, "{outcomes:?}");
+    assert_eq!(unknown + done, 20, "{outcomes:?}");
+    assert_eq!(batch_posts(&emulator), 1, "no change was resent");
+    assert!(changes_made(&emulator).values().all(|&n| n == 1));
+    assert_eq!(
+        holders_of(&emulator, sku).len(),
+        holders.len() - 20,
+        "each change was made, answered or not"
+    );
+
+    // The engine sees the whole batch as sent without an outcome.
+    let more: Vec<Request> = holders[20..]
+        .iter()
+        .take(20)
+        .map(|id| unassign(id, sku))
+        .collect();
+    let error = client.batch(&more).await.unwrap_err();
+    assert_eq!(error.code, ErrorCode::OutcomeUnknown);
+
+    let reads: Vec<Request> = (0..20).map(|_| Request::get("/organization")).collect();
+    let answers = client.batch(&reads).await.unwrap();
+    assert!(answers.iter().all(|a| a.status == 200));
+}
+
+#[tokio::test]
+async fn retries_stop_at_the_attempt_cap_well_before_the_time_limit() {
+    let emulator = faulty(10, "inner-5xx=1").await;
+    let client = app_client(&emulator).await;
+    let started = std::time::Instant::now();
+    let error = client.batch(&[Request::get("/organization")]).await.unwrap_err();
+    assert_eq!(error.code, ErrorCode::ServiceUnavailable, "{error:?}");
+    assert_eq!(
+        batch_posts(&emulator) as u32,
+        license_desk_graph::retry::MAX_ATTEMPTS
+    );
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[tokio::test]
+async fn a_token_refused_again_after_a_renewal_is_renewed_once_more() {
+    let mut config = Config::new(generate::tenant("Keys", 10, 3));
+    config.throttle = ThrottleMode::Off;
+    config.latency = Duration::from_millis(400);
+    let emulator = Emulator::start(config).await.unwrap();
+    let client = Arc::new(app_client(&emulator).await);
+    let first = client.session().access_token().await.unwrap();
+
+    // A request leaves with the first token; while it is on its way, that
+    // token is refused, another request renews it, and the renewed one is
+    // refused too (as when the signing key changes twice).
+    let in_flight = tokio::spawn({
+        let client = client.clone();
+        async move { client.get::<serde_json::Value>("/organization").await }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    emulator.expire_tokens();
+    let second = client.session().renew_after_rejection(&first).await.unwrap();
+    assert_ne!(first, second);
+    emulator.expire_tokens();
+
+    let organization = in_flight.await.unwrap().unwrap();
+    assert_eq!(organization["value"].as_array().unwrap().len(), 1);
+    let refused = emulator.request_log().iter().filter(|e| e.status == 401).count();
+    assert_eq!(refused, 2, "refused with each stale token, then renewed");
+}
+
+/// Passes every connection on to `target`: the same tenant, at another origin.
+async fn relay(target: std::net::SocketAddr) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut inbound, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                }
+            });
+        }
+    });
+    format!("http://{address}")
+}
+
+#[tokio::test]
+async fn a_next_link_to_another_origin_is_not_followed() {
+    let mut config = Config::new(generate::tenant("Links", 30, 4));
+    config.throttle = ThrottleMode::Off;
+    let emulator = Emulator::start(config).await.unwrap();
+    let tenant_address = emulator.base_url().trim_start_matches("http://").parse().unwrap();
+    let relayed = relay(tenant_address).await;
+    let target = SignInTarget {
+        endpoints: Endpoints::local(&relayed, None),
+        tenant: emulator.tenant_id().to_string(),
+        client_id: APP_ONLY_CLIENT_ID.to_string(),
+    };
+    let session = Session::app_only(target, APP_ONLY_SECRET.to_owned())
+        .await
+        .unwrap();
+    let client = GraphClient::new(Arc::new(session), RetryPolicy::default()).unwrap();
+
+    // The tenant names its own address in next links, not the relay's.
+    let error = client
+        .get_all::<User>(
+            Request::get(format!("/users?$select={USER_FIELDS}&$top=10")),
+            |_, _| {},
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::GraphRequestFailed);
+    assert!(error.message.contains("another server"), "{}", error.message);
+    assert!(error.details.unwrap().contains(emulator.base_url()));
+    let pages = emulator
+        .request_log()
+        .iter()
+        .filter(|e| e.path == "/v1.0/users")
+        .count();
+    assert_eq!(pages, 1, "the second page was never asked for");
+}
