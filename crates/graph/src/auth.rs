@@ -13,7 +13,7 @@ use rand::{distributions::Alphanumeric, Rng};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 
 use crate::endpoints::Endpoints;
 
@@ -270,8 +270,8 @@ impl Session {
         self.renew(&mut tokens).await
     }
 
-    /// Graph refused `rejected` (401): renew once, unless another request
-    /// already did.
+    /// Graph refused `rejected` (401): renew, unless another request already
+    /// did (then its token is tried; if that is refused too, the caller asks again).
     pub async fn renew_after_rejection(&self, rejected: &str) -> Result<String, Error> {
         let mut tokens = self.tokens.lock().await;
         if let Some((current, _)) = &tokens.access {
@@ -352,7 +352,7 @@ fn random_text(length: usize) -> String {
 }
 
 /// Sign-in in the system browser: authorization code with PKCE (S256),
-/// redirected to a one-shot listener on 127.0.0.1.
+/// redirected to a listener on 127.0.0.1 that waits for this sign-in's answer.
 pub struct BrowserSignIn {
     /// Open this in the system browser.
     pub authorize_url: String,
@@ -432,76 +432,118 @@ impl BrowserSignIn {
         .map_err(sign_in_error)
     }
 
+    /// Serves each connection on its own task, so an idle one (browsers
+    /// open spares) stalls nothing, until one brings this sign-in's answer.
     async fn wait_for_code(&self) -> Result<String, Error> {
+        let (answers, mut answered) = tokio::sync::mpsc::channel(1);
+        // Dropped on return or cancel, which closes every connection left.
+        let mut connections = tokio::task::JoinSet::new();
         loop {
-            let Ok((mut stream, _)) = self.listener.accept().await else {
-                continue;
-            };
-            let mut buffer = vec![0u8; 8192];
-            let mut read = 0;
-            while read < buffer.len() {
-                match stream.read(&mut buffer[read..]).await {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => read += n,
+            tokio::select! {
+                accepted = self.listener.accept() => {
+                    if let Ok((stream, _)) = accepted {
+                        connections.spawn(serve_callback(stream, self.state.clone(), answers.clone()));
+                    }
                 }
-                if buffer[..read].windows(4).any(|w| w == b"\r\n\r\n") {
-                    break;
-                }
+                Some(outcome) = answered.recv() => return outcome,
+                Some(_) = connections.join_next(), if !connections.is_empty() => {}
             }
-            let request = String::from_utf8_lossy(&buffer[..read]);
-            let target = request
-                .lines()
-                .next()
-                .and_then(|line| line.split_whitespace().nth(1))
-                .unwrap_or("/");
-            let params: Vec<(String, String)> = url::Url::parse(&format!("http://127.0.0.1{target}"))
-                .map(|u| u.query_pairs().into_owned().collect())
-                .unwrap_or_default();
-            let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-            if get("code").is_none() && get("error").is_none() {
-                // A favicon or a stray request: not the redirect.
-                let _ = stream
-                    .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                    .await;
-                continue;
-            }
-            let outcome = if get("state").as_deref() != Some(self.state.as_str()) {
-                Err(Error::new(
-                    ErrorCode::SignInFailed,
-                    "The sign-in answer did not match this sign-in. Start again.",
-                ))
-            } else if let Some(error) = get("error") {
-                let details = format!(
-                    "{error}: {}",
-                    first_line(&get("error_description").unwrap_or_default())
-                );
-                Err(if error == "access_denied" {
-                    Error::new(
-                        ErrorCode::SignInCancelled,
-                        "Signing in was cancelled in the browser.",
-                    )
-                    .with_details(details)
-                } else {
-                    Error::new(ErrorCode::SignInFailed, "Signing in failed in the browser.")
-                        .with_details(details)
-                })
-            } else {
-                get("code")
-                    .ok_or_else(|| Error::new(ErrorCode::SignInFailed, "The sign-in answer had no code."))
-            };
-            let page = match &outcome {
-                Ok(_) => "<h1>Signed in</h1><p>You can close this tab and return to License Desk.</p>",
-                Err(_) => {
-                    "<h1>Not signed in</h1><p>You can close this tab; License Desk says what happened.</p>"
-                }
-            };
-            let html = format!("<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>License Desk</title><body style=\"font-family:sans-serif\">{page}</body></html>");
-            let _ = stream
-                .write_all(format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{html}", html.len()).as_bytes())
-                .await;
-            return outcome;
         }
     }
+}
+
+/// How long a connection to the loopback listener may take to send its request.
+const CALLBACK_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Answers one connection's request. Only the redirect to `/` carrying this
+/// sign-in's `state` settles the sign-in (through `answers`, once the
+/// browser has its page); anything else is refused and the wait goes on.
+async fn serve_callback(
+    mut stream: TcpStream,
+    state: String,
+    answers: tokio::sync::mpsc::Sender<Result<String, Error>>,
+) {
+    let Ok(Some(target)) =
+        tokio::time::timeout(CALLBACK_READ_TIMEOUT, read_request_target(&mut stream)).await
+    else {
+        return;
+    };
+    let Ok(url) = url::Url::parse(&format!("http://127.0.0.1{target}")) else {
+        return respond(&mut stream, "400 Bad Request", "").await;
+    };
+    let params: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    if url.path() != "/" || (get("code").is_none() && get("error").is_none()) {
+        // A favicon or a stray request: not the redirect.
+        return respond(&mut stream, "404 Not Found", "").await;
+    }
+    if get("state").as_deref() != Some(state.as_str()) {
+        // Not this sign-in's answer (forged, or from an older attempt): refuse
+        // it and keep waiting for the real one.
+        return respond(
+            &mut stream,
+            "400 Bad Request",
+            &page("<h1>Not signed in</h1><p>This answer does not belong to the sign-in License Desk is waiting for. Close this tab and finish signing in where License Desk sent you.</p>"),
+        )
+        .await;
+    }
+    let outcome = if let Some(error) = get("error") {
+        let details = format!(
+            "{error}: {}",
+            first_line(&get("error_description").unwrap_or_default())
+        );
+        Err(if error == "access_denied" {
+            Error::new(
+                ErrorCode::SignInCancelled,
+                "Signing in was cancelled in the browser.",
+            )
+            .with_details(details)
+        } else {
+            Error::new(ErrorCode::SignInFailed, "Signing in failed in the browser.").with_details(details)
+        })
+    } else {
+        get("code").ok_or_else(|| Error::new(ErrorCode::SignInFailed, "The sign-in answer had no code."))
+    };
+    let text = match &outcome {
+        Ok(_) => "<h1>Signed in</h1><p>You can close this tab and return to License Desk.</p>",
+        Err(_) => "<h1>Not signed in</h1><p>You can close this tab; License Desk says what happened.</p>",
+    };
+    respond(&mut stream, "200 OK", &page(text)).await;
+    let _ = answers.send(outcome).await;
+}
+
+/// The request target (`/?code=…`) of the request on `stream`, once its
+/// head has arrived; `None` if the connection closes first.
+async fn read_request_target(stream: &mut TcpStream) -> Option<String> {
+    let mut buffer = vec![0u8; 8192];
+    let mut read = 0;
+    while read < buffer.len() {
+        match stream.read(&mut buffer[read..]).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => read += n,
+        }
+        if buffer[..read].windows(4).any(|w| w == b"\r\n\r\n") {
+            break;
+        }
+    }
+    let head = String::from_utf8_lossy(&buffer[..read]);
+    head.lines()
+        .next()
+        .and_then(|line| line.split_whitespace().nth(1))
+        .map(str::to_owned)
+}
+
+fn page(text: &str) -> String {
+    format!("<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>License Desk</title><body style=\"font-family:sans-serif\">{text}</body></html>")
+}
+
+async fn respond(stream: &mut TcpStream, status: &str, html: &str) {
+    let response = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{html}",
+        html.len()
+    );
+    let _ = stream.write_all(response.as_bytes()).await;
+    let _ = stream.shutdown().await;
 }
 
 /// The device code flow: the admin opens a page anywhere and types a code.

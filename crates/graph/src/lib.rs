@@ -5,9 +5,12 @@
 //!   listener, device code, client credentials) and keeping the access
 //!   token fresh, with rotating refresh tokens handed to the keychain.
 //! - [`client`]: every request with one retry policy ([`retry`]): 429 waits
-//!   `Retry-After`, 503/504 back off, a 401 refreshes once, a dropped
-//!   connection is retried only where that cannot double a change.
-//!   Paging follows `@odata.nextLink`; `$batch` retries only what failed.
+//!   `Retry-After`, 503/504 back off for reads, a 401 renews the token (twice
+//!   at most), a dropped connection is retried only where that cannot
+//!   double a change, and a change whose outcome is unknown is reported,
+//!   never resent. Every retry stops at an attempt cap and a time limit.
+//!   Paging follows `@odata.nextLink` on the same origin only; `$batch`
+//!   resends only what Graph did not carry out.
 //! - [`failure`]: Graph's answers turned into errors an admin can act on.
 //! - [`models`]: the Graph objects License Desk reads.
 //! - [`keychain`]: refresh tokens and secrets in the OS keychain, nowhere else.

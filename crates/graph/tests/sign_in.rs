@@ -106,7 +106,7 @@ async fn browser_sign_in_with_pkce_then_rotation_expiry_and_revocation() {
 }
 
 #[tokio::test]
-async fn a_cancelled_or_forged_or_abandoned_browser_sign_in_fails_cleanly() {
+async fn a_cancelled_or_abandoned_browser_sign_in_fails_cleanly() {
     let emulator = tenant(None).await;
     let target = target(&emulator, &PUBLIC_CLIENT_ID.to_string());
 
@@ -115,24 +115,59 @@ async fn a_cancelled_or_forged_or_abandoned_browser_sign_in_fails_cleanly() {
     let (outcome, ()) = tokio::join!(cancelled.finish(Duration::from_secs(10)), browse(&url));
     assert_eq!(outcome.unwrap_err().code, ErrorCode::SignInCancelled);
 
-    let forged = BrowserSignIn::start(target.clone()).await.unwrap();
-    let port = url::Url::parse(&forged.authorize_url)
+    let abandoned = BrowserSignIn::start(target).await.unwrap();
+    let error = abandoned.finish(Duration::from_millis(200)).await.unwrap_err();
+    assert_eq!(error.code, ErrorCode::SignInTimedOut);
+}
+
+fn redirect_uri(sign_in: &BrowserSignIn) -> String {
+    url::Url::parse(&sign_in.authorize_url)
         .unwrap()
         .query_pairs()
         .find(|(k, _)| k == "redirect_uri")
         .map(|(_, v)| v.into_owned())
-        .unwrap();
-    let attack = async {
-        let _ = reqwest::get(format!("{port}/?code=stolen&state=wrong")).await;
-    };
-    let (outcome, ()) = tokio::join!(forged.finish(Duration::from_secs(10)), attack);
-    let error = outcome.unwrap_err();
-    assert_eq!(error.code, ErrorCode::SignInFailed);
-    assert!(error.message.contains("did not match"));
+        .unwrap()
+}
 
-    let abandoned = BrowserSignIn::start(target).await.unwrap();
-    let error = abandoned.finish(Duration::from_millis(200)).await.unwrap_err();
-    assert_eq!(error.code, ErrorCode::SignInTimedOut);
+#[tokio::test]
+async fn an_idle_connection_does_not_stall_the_real_callback() {
+    let emulator = tenant(Some(ADMIN)).await;
+    let sign_in = BrowserSignIn::start(target(&emulator, &PUBLIC_CLIENT_ID.to_string()))
+        .await
+        .unwrap();
+    let listener = redirect_uri(&sign_in).trim_start_matches("http://").to_owned();
+    // A spare connection, opened and never used, as browsers do.
+    let _idle = tokio::net::TcpStream::connect(&listener).await.unwrap();
+    let url = sign_in.authorize_url.clone();
+    let (tokens, ()) = tokio::join!(sign_in.finish(Duration::from_secs(5)), browse(&url));
+    assert!(tokens.unwrap().refresh_token.is_some());
+}
+
+#[tokio::test]
+async fn a_forged_answer_or_a_stray_request_is_refused_and_the_real_callback_still_signs_in() {
+    let emulator = tenant(Some(ADMIN)).await;
+    let sign_in = BrowserSignIn::start(target(&emulator, &PUBLIC_CLIENT_ID.to_string()))
+        .await
+        .unwrap();
+    let redirect = redirect_uri(&sign_in);
+    let url = sign_in.authorize_url.clone();
+    let others = async {
+        let stray = reqwest::get(format!("{redirect}/favicon.ico")).await.unwrap();
+        assert_eq!(stray.status().as_u16(), 404);
+        let forged = reqwest::get(format!("{redirect}/?code=stolen&state=wrong"))
+            .await
+            .unwrap();
+        assert_eq!(forged.status().as_u16(), 400);
+        assert!(forged.text().await.unwrap().contains("does not belong"));
+        browse(&url).await;
+    };
+    let (tokens, ()) = tokio::join!(sign_in.finish(Duration::from_secs(10)), others);
+    let tokens = tokens.unwrap();
+    let session = Arc::new(
+        Session::delegated(target(&emulator, &PUBLIC_CLIENT_ID.to_string()), &tokens, None).unwrap(),
+    );
+    let client = GraphClient::new(session, RetryPolicy::default()).unwrap();
+    assert_eq!(client.get::<Me>("/me").await.unwrap().user_principal_name, ADMIN);
 }
 
 #[tokio::test]
