@@ -99,6 +99,7 @@ impl<'t> Table<'t> {
         let mut reader = self.reader();
         let mut header_seen = false;
         let mut records_read = 0;
+        let mut lines = LineCounter::default();
         let expected = self.header.len();
         std::iter::from_fn(move || loop {
             let mut record = StringRecord::new();
@@ -118,9 +119,7 @@ impl<'t> Table<'t> {
                         header_seen = true;
                         continue;
                     }
-                    let line = record.position().map_or(0, |position| {
-                        usize::try_from(position.line()).unwrap_or(usize::MAX)
-                    });
+                    let line = lines.line_at(self.text, record.position().map_or(0, |p| p.byte()));
                     if record.len() != expected {
                         return Some(Err(ragged_row(file_name, line, record.len(), expected)));
                     }
@@ -136,6 +135,30 @@ impl<'t> Table<'t> {
             .has_headers(false)
             .flexible(true)
             .from_reader(self.text.as_bytes())
+    }
+}
+
+/// Line numbers from byte offsets. The CSV reader's own line count lags
+/// by one after CRLF line ends (it consumes the LF at the next record).
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    newlines: usize,
+}
+
+impl LineCounter {
+    /// The 1-based line of the record starting at `byte` (offsets only grow).
+    fn line_at(&mut self, text: &str, byte: u64) -> usize {
+        let bytes = text.as_bytes();
+        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start > self.offset {
+            self.newlines += bytes[self.offset..start].iter().filter(|&&b| b == b'\n').count();
+            self.offset = start;
+        }
+        self.newlines + 1
     }
 }
 
