@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use percent_encoding::percent_decode_str;
 use rand::Rng;
 use serde_json::{json, Map, Value};
 use time::macros::format_description;
@@ -282,11 +283,13 @@ fn signed_in_user<'d>(directory: &'d Directory, claims: &Claims) -> Result<&'d U
 }
 
 fn dispatch(shared: &Shared, claims: &Claims, call: &Call) -> Result<(u16, Value), GraphError> {
-    let segments: Vec<&str> = call
+    // Graph takes `admin%40contoso.example` for `admin@contoso.example`.
+    let segments: Vec<String> = call
         .path
         .trim_matches('/')
         .split('/')
         .filter(|s| !s.is_empty())
+        .map(|s| percent_decode_str(s).decode_utf8_lossy().into_owned())
         .collect();
     let lower: Vec<String> = segments.iter().map(|s| s.to_ascii_lowercase()).collect();
     let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
@@ -306,7 +309,7 @@ fn dispatch(shared: &Shared, claims: &Claims, call: &Call) -> Result<(u16, Value
             let mut body = user_json(&directory, user, fields.as_deref());
             body.insert(
                 "@odata.context".into(),
-                json!(format!("{base}/v1.0/$metadata#users/$entity")),
+                json!(context(base, "users", fields.as_deref(), true)),
             );
             Ok((200, Value::Object(body)))
         }
@@ -338,9 +341,10 @@ fn dispatch(shared: &Shared, claims: &Claims, call: &Call) -> Result<(u16, Value
                         Value::Object(group)
                     }),
             );
+            let value: Vec<Value> = value.into_iter().map(|v| select_fields(v, select)).collect();
             Ok((
                 200,
-                json!({"@odata.context": format!("{base}/v1.0/$metadata#directoryObjects"), "value": value}),
+                json!({"@odata.context": context(base, "directoryObjects", selected(select).as_deref(), false), "value": value}),
             ))
         }
         ("GET", ["organization"]) => {
@@ -356,12 +360,13 @@ fn dispatch(shared: &Shared, claims: &Claims, call: &Call) -> Result<(u16, Value
                            "isInitial": name.ends_with(".onmicrosoft.com"), "name": name, "type": "Managed"})
                 })
                 .collect();
+            let organization = json!({"id": tenant.id, "displayName": tenant.display_name, "countryLetterCode": tenant.country_letter_code,
+                                      "tenantType": "AAD", "verifiedDomains": domains});
             Ok((
                 200,
                 json!({
-                    "@odata.context": format!("{base}/v1.0/$metadata#organization"),
-                    "value": [{"id": tenant.id, "displayName": tenant.display_name, "countryLetterCode": tenant.country_letter_code,
-                               "tenantType": "AAD", "verifiedDomains": domains}]
+                    "@odata.context": context(base, "organization", selected(select).as_deref(), false),
+                    "value": [select_fields(organization, select)]
                 }),
             ))
         }
@@ -376,7 +381,7 @@ fn dispatch(shared: &Shared, claims: &Claims, call: &Call) -> Result<(u16, Value
                 .collect();
             Ok((
                 200,
-                json!({"@odata.context": format!("{base}/v1.0/$metadata#subscribedSkus"), "value": value}),
+                json!({"@odata.context": context(base, "subscribedSkus", selected(select).as_deref(), false), "value": value}),
             ))
         }
         ("GET", ["directory", "subscriptions"]) => {
@@ -403,7 +408,7 @@ fn dispatch(shared: &Shared, claims: &Claims, call: &Call) -> Result<(u16, Value
                 .collect();
             Ok((
                 200,
-                json!({"@odata.context": format!("{base}/v1.0/$metadata#directory/subscriptions"), "value": value}),
+                json!({"@odata.context": context(base, "directory/subscriptions", selected(select).as_deref(), false), "value": value}),
             ))
         }
         ("GET", ["users"]) => {
@@ -414,13 +419,13 @@ fn dispatch(shared: &Shared, claims: &Claims, call: &Call) -> Result<(u16, Value
             require(claims, READ_USERS)?;
             let directory = lock(&shared.directory);
             let user = directory
-                .find_user(segments[1])
-                .ok_or_else(|| GraphError::not_found(segments[1]))?;
+                .find_user(&segments[1])
+                .ok_or_else(|| GraphError::not_found(&segments[1]))?;
             let fields = parse_select(select)?;
             let mut body = user_json(&directory, user, fields.as_deref());
             body.insert(
                 "@odata.context".into(),
-                json!(format!("{base}/v1.0/$metadata#users/$entity")),
+                json!(context(base, "users", fields.as_deref(), true)),
             );
             Ok((200, Value::Object(body)))
         }
@@ -437,25 +442,22 @@ fn dispatch(shared: &Shared, claims: &Claims, call: &Call) -> Result<(u16, Value
                 }
             }
             let (add, remove) = parse_assign_license(&call.body)?;
-            let user = directory.assign_license(segments[1], &add, &remove)?.clone();
+            let user = directory.assign_license(&segments[1], &add, &remove)?.clone();
             let mut body = user_json(&directory, &user, None);
-            body.insert(
-                "@odata.context".into(),
-                json!(format!("{base}/v1.0/$metadata#users/$entity")),
-            );
+            body.insert("@odata.context".into(), json!(context(base, "users", None, true)));
             Ok((200, Value::Object(body)))
         }
         ("GET", ["groups", _]) => {
             require(claims, READ_GROUPS)?;
             let directory = lock(&shared.directory);
-            let group = Uuid::parse_str(segments[1])
+            let group = Uuid::parse_str(&segments[1])
                 .ok()
                 .and_then(|id| directory.find_group(id))
-                .ok_or_else(|| GraphError::not_found(segments[1]))?;
+                .ok_or_else(|| GraphError::not_found(&segments[1]))?;
             let mut body = group_json(group);
             body.insert(
                 "@odata.context".into(),
-                json!(format!("{base}/v1.0/$metadata#groups/$entity")),
+                json!(context(base, "groups", selected(select).as_deref(), true)),
             );
             Ok((200, select_fields(Value::Object(body), select)))
         }
@@ -505,12 +507,11 @@ fn list_users(shared: &Shared, call: &Call) -> Result<(u16, Value), GraphError> 
         position += 1;
     }
     let base = &shared.base_url;
-    let context = match &query.select {
-        Some(fields) => format!("{base}/v1.0/$metadata#users({})", fields.join(",")),
-        None => format!("{base}/v1.0/$metadata#users"),
-    };
     let mut body = Map::new();
-    body.insert("@odata.context".into(), json!(context));
+    body.insert(
+        "@odata.context".into(),
+        json!(context(base, "users", query.select.as_deref(), false)),
+    );
     if query.count && query.start == 0 {
         let total = users.iter().filter(|u| query.matches(&directory, u)).count();
         body.insert("@odata.count".into(), json!(total));
@@ -582,12 +583,30 @@ fn parse_assign_license(body: &[u8]) -> Result<(Vec<AssignedLicense>, Vec<Uuid>)
     Ok((add, remove))
 }
 
+/// `@odata.context` as Graph writes it: the entity set, the `$select`ed
+/// properties in brackets, and `/$entity` for a single object
+/// (`…/$metadata#users(id,displayName)/$entity`).
+fn context(base: &str, set: &str, selected: Option<&[&str]>, entity: bool) -> String {
+    let mut context = format!("{base}/v1.0/$metadata#{set}");
+    if let Some(properties) = selected {
+        context.push_str(&format!("({})", properties.join(",")));
+    }
+    if entity {
+        context.push_str("/$entity");
+    }
+    context
+}
+
+/// The properties a `$select` names, as given.
+fn selected(select: Option<&str>) -> Option<Vec<&str>> {
+    select.map(|s| s.split(',').map(str::trim).filter(|p| !p.is_empty()).collect())
+}
+
 /// Keeps only the `$select`ed keys (and OData annotations) of an object.
 fn select_fields(value: Value, select: Option<&str>) -> Value {
-    let (Some(select), Value::Object(object)) = (select, &value) else {
+    let (Some(wanted), Value::Object(object)) = (selected(select), &value) else {
         return value;
     };
-    let wanted: Vec<&str> = select.split(',').map(str::trim).collect();
     Value::Object(
         object
             .iter()

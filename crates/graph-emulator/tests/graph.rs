@@ -680,3 +680,124 @@ async fn serves_https_with_a_local_ca() {
         .starts_with("https://127.0.0.1:"));
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[tokio::test]
+async fn users_are_found_by_a_percent_encoded_user_principal_name_also_in_batches() {
+    let local = start().await;
+    let token = local.admin_token().await;
+    let encoded = |upn: &str| upn.replace('@', "%40");
+    let admin = local.get(&token, &format!("/users/{}", encoded(ADMIN))).await;
+    assert_eq!(admin.status, 200, "{}", admin.body);
+    assert_eq!(admin.body["userPrincipalName"], ADMIN);
+
+    let sku = catalog::BUSINESS_PREMIUM.sku_id;
+    let removed = local
+        .assign(&token, &encoded(READER), json!([]), json!([sku]))
+        .await;
+    assert_eq!(removed.status, 200, "{}", removed.body);
+
+    let batch = batch_of(vec![
+        json!({"id": "1", "method": "GET", "url": format!("/users/{}?$select=id,userPrincipalName", encoded(BOTH))}),
+        unassign("2", &encoded(DIRECT), sku),
+    ]);
+    let answer = local.post(&token, "/$batch", &batch).await;
+    let responses = answer.body["responses"].as_array().unwrap();
+    assert!(responses.iter().all(|r| r["status"] == 200), "{responses:?}");
+    let read = responses.iter().find(|r| r["id"] == "1").unwrap();
+    assert_eq!(read["body"]["userPrincipalName"], BOTH);
+    assert_eq!(consumed(&local, &token, "SPB").await, 2);
+}
+
+#[tokio::test]
+async fn select_shapes_single_objects_the_organization_and_roles_and_the_context_names_it() {
+    let local = start().await;
+    let token = local.admin_token().await;
+    let base = local.emulator.base_url().to_owned();
+
+    let user = local
+        .get(&token, &format!("/users/{DIRECT}?$select=id,displayName"))
+        .await;
+    assert_eq!(
+        user.body["@odata.context"],
+        format!("{base}/v1.0/$metadata#users(id,displayName)/$entity")
+    );
+    let me = local.get(&token, "/me?$select=displayName").await;
+    assert_eq!(
+        me.body["@odata.context"],
+        format!("{base}/v1.0/$metadata#users(displayName)/$entity")
+    );
+    let whole = local.get(&token, "/me").await;
+    assert_eq!(
+        whole.body["@odata.context"],
+        format!("{base}/v1.0/$metadata#users/$entity")
+    );
+
+    let organization = local.get(&token, "/organization?$select=id,displayName").await;
+    assert_eq!(
+        organization.body["@odata.context"],
+        format!("{base}/v1.0/$metadata#organization(id,displayName)")
+    );
+    let keys: Vec<&String> = organization.body["value"][0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(keys, ["displayName", "id"]);
+
+    let roles = local.get(&token, "/me/memberOf?$select=id,roleTemplateId").await;
+    assert_eq!(
+        roles.body["@odata.context"],
+        format!("{base}/v1.0/$metadata#directoryObjects(id,roleTemplateId)")
+    );
+    let role = roles.body["value"][0].as_object().unwrap();
+    let mut keys: Vec<&str> = role.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["@odata.type", "id", "roleTemplateId"]);
+}
+
+#[tokio::test]
+async fn faults_after_the_work_make_the_change_and_lose_the_answer() {
+    let sku = catalog::BUSINESS_PREMIUM.sku_id;
+    let mut config = Config::new(fixture());
+    config.throttle = ThrottleMode::Off;
+    config.faults = "5xx-after=1".parse().unwrap();
+    let local = start_with(config).await;
+    let token = local.app_token().await;
+    let answer = local.assign(&token, READER, json!([]), json!([sku])).await;
+    assert!(matches!(answer.status, 503 | 504), "{}", answer.status);
+    assert_eq!(local.emulator.directory(|d| d.consumed_units(sku)), 3);
+
+    let mut config = Config::new(fixture());
+    config.throttle = ThrottleMode::Off;
+    config.faults = "no-responses=1".parse().unwrap();
+    let local = start_with(config).await;
+    let token = local.app_token().await;
+    let answer = local
+        .post(&token, "/$batch", &batch_of(vec![unassign("1", READER, sku)]))
+        .await;
+    assert_eq!(answer.status, 200);
+    assert!(answer.body.get("responses").is_none(), "{}", answer.body);
+    assert_eq!(local.emulator.directory(|d| d.consumed_units(sku)), 3);
+
+    let mut config = Config::new(fixture());
+    config.throttle = ThrottleMode::Off;
+    config.faults = "inner-5xx=1".parse().unwrap();
+    let local = start_with(config).await;
+    let token = local.app_token().await;
+    let answer = local
+        .post(
+            &token,
+            "/$batch",
+            &batch_of(vec![unassign("1", READER, sku), unassign("2", DIRECT, sku)]),
+        )
+        .await;
+    assert_eq!(answer.status, 200);
+    let statuses: Vec<&Value> = answer.body["responses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["status"])
+        .collect();
+    assert!(statuses.iter().all(|s| **s == 503 || **s == 504), "{statuses:?}");
+    assert_eq!(local.emulator.directory(|d| d.consumed_units(sku)), 2);
+}
