@@ -109,14 +109,13 @@ pub(crate) fn annotate(
 }
 
 pub(crate) fn read(text: &str, encoding: &str, file_name: &str) -> Result<Imported, FileError> {
-    let (items, next_link) = match serde_json::from_str::<Page>(text) {
-        Ok(page) => (page.value, page.next_link),
-        // `ConvertTo-Json` of a user list writes a bare array.
-        Err(_) => match serde_json::from_str::<Vec<&RawValue>>(text) {
-            Ok(items) => (Some(items), None),
-            Err(error) => return Err(bad_json(file_name, &error)),
-        },
+    // `ConvertTo-Json` of a user list writes a bare array.
+    let parsed = if text.trim_start().starts_with('[') {
+        serde_json::from_str::<Vec<&RawValue>>(text).map(|items| (Some(items), None))
+    } else {
+        serde_json::from_str::<Page>(text).map(|page| (page.value, page.next_link))
     };
+    let (items, next_link) = parsed.map_err(|error| bad_json(file_name, &error))?;
     let Some(items) = items else {
         return Err(FileError::new(
             FileErrorCode::UnrecognisedFormat,

@@ -59,7 +59,7 @@ pub fn read(bytes: &[u8], file_name: &str) -> Result<Imported, FileError> {
         ));
     }
     if content.starts_with('{') || content.starts_with('[') {
-        graph_json::read(content, decoded.encoding, file_name)
+        graph_json::read(text, decoded.encoding, file_name)
     } else {
         csv_formats::read(text, decoded.encoding, file_name)
     }
