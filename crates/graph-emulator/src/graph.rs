@@ -443,6 +443,7 @@ fn dispatch(shared: &Shared, claims: &Claims, call: &Call) -> Result<(u16, Value
             }
             let (add, remove) = parse_assign_license(&call.body)?;
             let user = directory.assign_license(&segments[1], &add, &remove)?.clone();
+            shared.save_state(&directory);
             let mut body = user_json(&directory, &user, None);
             body.insert("@odata.context".into(), json!(context(base, "users", None, true)));
             Ok((200, Value::Object(body)))

@@ -137,7 +137,7 @@ fn write(response: Response) -> hyper::Response<Full<Bytes>> {
         .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())))
 }
 
-/// Accepts connections until `stop` turns true.
+/// Accepts connections until `stop` turns true, then closes them all.
 pub async fn serve<H, F>(
     listener: TcpListener,
     tls: Option<TlsAcceptor>,
@@ -157,6 +157,7 @@ pub async fn serve<H, F>(
         };
         let handler = handler.clone();
         let tls = tls.clone();
+        let mut stopped = stop.clone();
         tokio::spawn(async move {
             let service = service_fn(move |request: hyper::Request<Incoming>| {
                 let handler = handler.clone();
@@ -172,13 +173,21 @@ pub async fn serve<H, F>(
             });
             let http = hyper::server::conn::http1::Builder::new();
             // A failed or dropped connection is the client's to notice.
-            let _ = match tls {
-                Some(acceptor) => match acceptor.accept(stream).await {
-                    Ok(stream) => http.serve_connection(TokioIo::new(stream), service).await,
-                    Err(_) => Ok(()),
-                },
-                None => http.serve_connection(TokioIo::new(stream), service).await,
+            let connection = async {
+                let _ = match tls {
+                    Some(acceptor) => match acceptor.accept(stream).await {
+                        Ok(stream) => http.serve_connection(TokioIo::new(stream), service).await,
+                        Err(_) => Ok(()),
+                    },
+                    None => http.serve_connection(TokioIo::new(stream), service).await,
+                };
             };
+            // A stopped emulator keeps no connection open: a client's next
+            // request reaches whatever listens on the port then.
+            tokio::select! {
+                () = connection => {}
+                _ = stopped.wait_for(|stopped| *stopped) => {}
+            }
         });
     }
 }

@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -30,7 +31,7 @@ const CONSENTED: [&str; 6] = [
 ];
 const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
-#[derive(Clone)]
+#[derive(Clone, Serialize, Deserialize)]
 struct Grant {
     user: Uuid,
     client: Uuid,
@@ -60,9 +61,13 @@ struct DeviceCode {
 }
 
 /// Sign-in state: codes waiting to be redeemed, refresh tokens in use.
-#[derive(Default)]
+/// Only the refresh tokens outlive a restart (see [`crate::state`]); a code
+/// lives minutes and is asked for again.
+#[derive(Default, Serialize, Deserialize)]
 pub struct Sessions {
+    #[serde(skip)]
     codes: HashMap<String, AuthorizationCode>,
+    #[serde(skip)]
     device_codes: HashMap<String, DeviceCode>,
     refresh_tokens: HashMap<String, Grant>,
     revoked: HashSet<String>,
@@ -140,7 +145,10 @@ pub fn handle(shared: &Shared, request: &Request) -> Response {
         ("GET", [_, "discovery", "v2.0", "keys"]) => Response::json(200, &json!({"keys": []})),
         ("GET" | "POST", [_, "oauth2", "v2.0", "authorize"]) => authorize(shared, request),
         ("POST", [_, "oauth2", "v2.0", "token"]) => match token(shared, request) {
-            Ok(body) => Response::json(200, &body),
+            Ok(body) => {
+                shared.save_sign_in_state();
+                Response::json(200, &body)
+            }
             Err(error) => error.into_response(base),
         },
         ("POST", [_, "oauth2", "v2.0", "devicecode"]) => match device_code(shared, request) {

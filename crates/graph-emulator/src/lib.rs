@@ -18,21 +18,23 @@ mod http;
 mod identity;
 pub mod model;
 pub mod odata;
+mod state;
 pub mod throttle;
 mod tls;
 pub mod token;
 
 use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 use directory::Directory;
 use faults::FaultSpec;
@@ -58,6 +60,10 @@ pub struct Config {
     pub log_file: Option<PathBuf>,
     /// Serve HTTPS, with a certificate from a local CA written here.
     pub tls_ca_file: Option<PathBuf>,
+    /// Keep the tenant and its sign-in state in this file: read at start
+    /// when it exists (then it wins over `tenant`), written after every
+    /// change. A restart with the same file carries on exactly.
+    pub state_file: Option<PathBuf>,
 }
 
 impl Config {
@@ -72,6 +78,7 @@ impl Config {
             approve: None,
             log_file: None,
             tls_ca_file: None,
+            state_file: None,
         }
     }
 }
@@ -134,6 +141,38 @@ impl Shared {
         lock(&self.log).push(entry);
     }
 
+    /// Writes the state file, if there is one, after a change to
+    /// `directory`. Callers hold the directory's lock, so saves keep the
+    /// order of the changes, and a change is saved before it is answered.
+    pub fn save_state(&self, directory: &Directory) {
+        let Some(path) = &self.config.state_file else {
+            return;
+        };
+        if let Err(error) = self.write_state(path, directory) {
+            eprintln!(
+                "graph-emulator: cannot save the state to {}: {error}",
+                path.display()
+            );
+        }
+    }
+
+    fn write_state(&self, path: &Path, directory: &Directory) -> std::io::Result<()> {
+        state::save(
+            path,
+            self.signer.key(),
+            directory.tenant(),
+            &lock(&self.sessions),
+            &lock(&self.tokens),
+        )
+    }
+
+    /// Writes the state file, if there is one, after a sign-in change.
+    pub fn save_sign_in_state(&self) {
+        if self.config.state_file.is_some() {
+            self.save_state(&lock(&self.directory));
+        }
+    }
+
     pub fn app(&self, client_id: &str) -> Option<&AppRegistration> {
         self.apps
             .iter()
@@ -145,12 +184,17 @@ impl Shared {
 pub struct Emulator {
     shared: Arc<Shared>,
     stop: watch::Sender<bool>,
+    serving: Option<JoinHandle<()>>,
     ca_certificate: Option<String>,
 }
 
 impl Emulator {
     /// Binds 127.0.0.1 and serves until [`Emulator::stop`] or drop.
-    pub async fn start(config: Config) -> std::io::Result<Emulator> {
+    pub async fn start(mut config: Config) -> std::io::Result<Emulator> {
+        let restored = match &config.state_file {
+            Some(path) => state::load(path)?,
+            None => None,
+        };
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
         let port = listener.local_addr()?.port();
         let (tls, ca_certificate) = match &config.tls_ca_file {
@@ -166,36 +210,50 @@ impl Emulator {
             Some(path) => Some(Mutex::new(std::fs::File::create(path)?)),
             None => None,
         };
+        let (key, sessions, tokens) = match restored {
+            Some(restored) => {
+                config.tenant = restored.tenant;
+                (restored.signing_key, restored.sessions, restored.tokens)
+            }
+            None => (
+                new_signing_key(),
+                identity::Sessions::default(),
+                IssuedTokens::default(),
+            ),
+        };
         let mut apps = apps::built_in().to_vec();
         apps.extend(config.tenant.apps.iter().cloned());
         let tenant_users = config.tenant.users.len();
-        let mut key = [0u8; 32];
-        key[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-        key[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
         let shared = Arc::new(Shared {
             base_url: format!("{scheme}://127.0.0.1:{port}"),
             directory: Mutex::new(Directory::new(config.tenant.clone())),
             throttle: Mutex::new(Throttle::new(config.throttle, config.tenant.id, tenant_users)),
             rng: Mutex::new(ChaCha8Rng::seed_from_u64(config.seed)),
             signer: Signer::new(key),
-            sessions: Mutex::new(identity::Sessions::default()),
-            tokens: Mutex::new(IssuedTokens::default()),
+            sessions: Mutex::new(sessions),
+            tokens: Mutex::new(tokens),
             apps,
             log: Mutex::new(Vec::new()),
             log_file,
             started: Instant::now(),
             config,
         });
+        if let Some(path) = &shared.config.state_file {
+            // Saved at once: the signing key stays the same from the first
+            // start on, and a file that cannot be written fails the start.
+            shared.write_state(path, &lock(&shared.directory))?;
+        }
         let (stop, stopped) = watch::channel(false);
         let handler_state = shared.clone();
         let handler = Arc::new(move |request: Request, _peer: SocketAddr| {
             let shared = handler_state.clone();
             async move { route(shared, request).await }
         });
-        tokio::spawn(http::serve(listener, tls, handler, stopped));
+        let serving = tokio::spawn(http::serve(listener, tls, handler, stopped));
         Ok(Emulator {
             shared,
             stop,
+            serving: Some(serving),
             ca_certificate,
         })
     }
@@ -227,7 +285,7 @@ impl Emulator {
     /// Every refresh token issued so far is revoked, as when an admin
     /// resets a password or revokes sessions.
     pub fn revoke_refresh_tokens(&self) {
-        lock(&self.shared.sessions).revoke_refresh_tokens();
+        revoke_refresh_tokens(&self.shared);
     }
 
     /// A look at the tenant as it is now.
@@ -235,8 +293,18 @@ impl Emulator {
         read(&lock(&self.shared.directory))
     }
 
+    /// Stops listening and closes every connection.
     pub fn stop(&self) {
         let _ = self.stop.send(true);
+    }
+
+    /// Stops, and returns once the port is free: a new emulator may listen
+    /// on it at once (with the same `state_file`, a restart).
+    pub async fn shut_down(mut self) {
+        self.stop();
+        if let Some(serving) = self.serving.take() {
+            let _ = serving.await;
+        }
     }
 }
 
@@ -246,13 +314,28 @@ impl Drop for Emulator {
     }
 }
 
-fn expire_tokens(shared: &Shared) {
-    let mut tokens = lock(&shared.tokens);
-    let live = std::mem::take(&mut tokens.live);
-    tokens.expired.extend(live);
+fn new_signing_key() -> [u8; 32] {
+    let mut key = [0u8; 32];
+    key[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    key[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    key
 }
 
-#[derive(Default)]
+fn expire_tokens(shared: &Shared) {
+    {
+        let mut tokens = lock(&shared.tokens);
+        let live = std::mem::take(&mut tokens.live);
+        tokens.expired.extend(live);
+    }
+    shared.save_sign_in_state();
+}
+
+fn revoke_refresh_tokens(shared: &Shared) {
+    lock(&shared.sessions).revoke_refresh_tokens();
+    shared.save_sign_in_state();
+}
+
+#[derive(Default, Serialize, Deserialize)]
 pub(crate) struct IssuedTokens {
     live: std::collections::HashSet<String>,
     expired: std::collections::HashSet<String>,
@@ -278,7 +361,7 @@ async fn route(shared: Arc<Shared>, request: Request) -> Outcome {
                 Response::new(204, "text/plain", Vec::new())
             }
             ("POST", "revoke-refresh-tokens") => {
-                lock(&shared.sessions).revoke_refresh_tokens();
+                revoke_refresh_tokens(&shared);
                 Response::new(204, "text/plain", Vec::new())
             }
             ("GET", "log") => Response::json(

@@ -48,6 +48,10 @@ struct Args {
     /// Write one JSON line per Graph request to this file.
     #[arg(long)]
     log: Option<PathBuf>,
+    /// Keep the tenant (and sign-in state) in this file: read at start if it
+    /// exists, instead of --tenant or --users; saved after every change.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
 }
 
 fn throttle_mode(text: &str) -> Result<ThrottleMode, String> {
@@ -89,6 +93,7 @@ async fn main() -> ExitCode {
             approve: args.approve.clone(),
             log_file: args.log.clone(),
             tls_ca_file: args.tls.clone(),
+            state_file: args.state.clone(),
         })
     });
     let config = match config {
@@ -98,7 +103,6 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let tenant = config.tenant.clone();
     let emulator = match Emulator::start(config).await {
         Ok(emulator) => emulator,
         Err(error) => {
@@ -108,14 +112,14 @@ async fn main() -> ExitCode {
     };
     println!("{}", emulator.base_url());
     let _ = std::io::stdout().flush();
+    // The tenant served: with --state, the one the file holds.
+    let (name, id, users) = emulator.directory(|d| {
+        let tenant = d.tenant();
+        (tenant.display_name.clone(), tenant.id, tenant.users.len())
+    });
+    let base = emulator.base_url();
     eprintln!(
-        "tenant {} ({}), {} users; Graph at {}/v1.0, sign-in at {}/{}/oauth2/v2.0",
-        tenant.display_name,
-        tenant.id,
-        tenant.users.len(),
-        emulator.base_url(),
-        emulator.base_url(),
-        tenant.id
+        "tenant {name} ({id}), {users} users; Graph at {base}/v1.0, sign-in at {base}/{id}/oauth2/v2.0"
     );
     let _ = tokio::signal::ctrl_c().await;
     ExitCode::SUCCESS

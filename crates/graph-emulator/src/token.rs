@@ -71,6 +71,10 @@ impl Signer {
         Self { key }
     }
 
+    pub fn key(&self) -> &[u8; 32] {
+        &self.key
+    }
+
     fn mac(&self) -> Hmac<Sha256> {
         // HMAC accepts keys of any length.
         <Hmac<Sha256> as Mac>::new_from_slice(&self.key).unwrap_or_else(|_| unreachable!())
