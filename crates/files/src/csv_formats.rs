@@ -174,7 +174,9 @@ fn recognise(table: &Table, file_name: &str) -> Result<Layout, FileError> {
     if let Some(licenses) = table.column(&["licenseplanwithenabledservice"]) {
         return Ok(common(Format::Admindroid, licenses, Cell::PartWithPlans));
     }
-    let cipp_licenses = table.column(&["assignedlicenses", "licjoined"]);
+    // Older CIPP files wrote `[object Object]` in assignedLicenses and the
+    // names in LicJoined (CIPP #854, #881).
+    let cipp_licenses = table.column(&["licjoined", "assignedlicenses"]);
     if let Some(licenses) =
         cipp_licenses.filter(|_| table.has("accountenabled") || table.has("licenseassignmentstates"))
     {

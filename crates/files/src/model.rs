@@ -12,7 +12,8 @@ pub enum Format {
     AdminCenterUsers,
     /// The same export in its older 32-column, alphabetical layout.
     AdminCenterUsersLegacy,
-    /// A Microsoft Graph PowerShell report: UPN and part numbers.
+    /// A PowerShell report with a UPN and a licence column (Graph
+    /// PowerShell's part numbers, or names as some scripts write them).
     GraphPowershell,
     /// An MSOnline (`Get-MsolUser`) report: UPN and `tenant:PART` AccountSkuIds.
     Msonline,
@@ -45,7 +46,7 @@ impl Format {
             Format::AdminCenterUsersLegacy => {
                 "Microsoft 365 admin center user export (older layout, before mid-2023)"
             }
-            Format::GraphPowershell => "PowerShell licence report (part numbers)",
+            Format::GraphPowershell => "PowerShell licence report",
             Format::Msonline => "MSOnline PowerShell licence report (AccountSkuIds)",
             Format::Admindroid => "AdminDroid user licence report",
             Format::CippUsers => "CIPP Users export",

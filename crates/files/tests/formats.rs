@@ -317,3 +317,14 @@ fn localized_legacy_export_is_read_by_position() {
         .iter()
         .all(|p| p.resolution != Resolution::Unknown));
 }
+
+#[test]
+fn an_older_cipp_export_reads_names_from_lic_joined() {
+    let text = "\"accountEnabled\",\"userPrincipalName\",\"displayName\",\"assignedLicenses\",\"LicJoined\"\n\"Yes\",\"a@contoso.com\",\"A\",\"[object Object],[object Object]\",\"Office 365 E3, Microsoft Power Automate Free\"\n";
+    let imported = import(text.as_bytes());
+    assert_eq!(imported.format, Format::CippUsers);
+    assert_eq!(
+        license_names(&imported, 0),
+        ["Office 365 E3", "Microsoft Power Automate Free"]
+    );
+}
