@@ -67,7 +67,7 @@ struct SignInArgs {
     #[arg(long)]
     client_id: Option<String>,
     /// A local tenant's address instead of Microsoft (development, tests).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = parse_local_tenant)]
     local_tenant: Option<String>,
 }
 
@@ -124,6 +124,15 @@ fn parse_cloud(text: &str) -> Result<Cloud, String> {
         .map_err(|_| format!("'{text}' is not a cloud: use worldwide, us_gov_gcc_high, us_gov_dod or china"))
 }
 
+fn parse_local_tenant(text: &str) -> Result<String, String> {
+    match url::Url::parse(text) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(text.to_owned()),
+        _ => Err(format!(
+            "'{text}' is not a local tenant's address: give one like http://127.0.0.1:8080"
+        )),
+    }
+}
+
 /// Whether the command line asks for the headless commands: any first word
 /// that is not an option of the app's window (`--demo`).
 pub fn is_command(first_argument: &str) -> bool {
@@ -158,8 +167,14 @@ async fn connect(args: &SignInArgs) -> Result<Arc<GraphClient>, Error> {
     let target = sign_in::target(&settings)?;
     if args.client_id.is_some() {
         let secret = match std::env::var(SECRET_VARIABLE) {
-            Ok(secret) if !secret.is_empty() => secret,
-            _ => Secret::new(&keychain::client_secret_account(&target))?.load()?.ok_or_else(|| {
+            Ok(secret) if !secret.trim().is_empty() => secret,
+            Ok(_) => {
+                return Err(Error::new(
+                    ErrorCode::InvalidInput,
+                    "LICENSE_DESK_CLIENT_SECRET is set but empty: put the app registration's client secret in it, or unset it to use the one kept in the keychain.",
+                ))
+            }
+            Err(_) => Secret::new(&keychain::client_secret_account(&target))?.load()?.ok_or_else(|| {
                 Error::new(
                     ErrorCode::SignInFailed,
                     "No client secret: set LICENSE_DESK_CLIENT_SECRET, or sign in once in the app with \"keep the secret\".",
@@ -208,12 +223,21 @@ fn print_report(report: &Report, json: bool) -> ExitCode {
     let count = |result: &str| rows.iter().filter(|r| r.result == result).count();
     let (done, failed, skipped, not_run) =
         (count("done"), count("failed"), count("skipped"), count("not_run"));
+    let unknown = count("unknown");
+    // Ends the progress line.
+    eprintln!();
     eprintln!(
-        "run {} done={done} failed={failed} skipped={skipped} not_run={not_run} journal={}",
+        "run {} done={done} failed={failed} skipped={skipped} not_run={not_run} unknown={unknown} journal={}",
         report.run,
         report.journal.display()
     );
-    if failed + skipped + not_run + count("unknown") == 0 {
+    for problem in &report.problems {
+        eprintln!("warning: {problem}");
+    }
+    if unknown > 0 {
+        eprintln!("Some changes got no answer: resume the run to check them against the tenant.");
+    }
+    if failed + skipped + not_run + unknown == 0 && report.problems.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(3)
@@ -225,7 +249,11 @@ fn fail(error: &Error) -> ExitCode {
     if let Some(details) = &error.details {
         eprintln!("  {details}");
     }
-    ExitCode::from(1)
+    if error.code == ErrorCode::InvalidInput {
+        ExitCode::from(2)
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 /// Runs a command line; never opens a window.
@@ -254,13 +282,23 @@ pub fn main(arguments: Vec<String>) -> ExitCode {
                     Ok(dir) => dir,
                     Err(error) => return fail(&error),
                 };
-                let mut out = String::from("run\tkind\tstarted\tstate\tdone\tfailed\n");
-                for (_, record) in journal::list(&dir) {
+                let mut out = String::from("run\tkind\tstarted\tstate\tdone\tfailed\ttenant\n");
+                let (runs, unreadable) = journal::list_all(&dir);
+                for (path, error) in unreadable {
+                    eprintln!(
+                        "warning: {} cannot be read: {}",
+                        path.display(),
+                        error.details.unwrap_or(error.message)
+                    );
+                }
+                for (_, record) in runs {
                     let state = match record.state() {
                         RunState::Finished => "finished",
                         RunState::Cancelled => "cancelled",
                         RunState::Interrupted => "interrupted",
+                        RunState::Damaged => "damaged",
                     };
+                    let tenant = record.tenant.map(|t| t.to_string()).unwrap_or_else(|| "-".into());
                     let kind = if record.kind == RunKind::Undo {
                         "undo"
                     } else {
@@ -269,7 +307,7 @@ pub fn main(arguments: Vec<String>) -> ExitCode {
                     let done = record.count(|o| *o == Outcome::Done);
                     let failed = record.count(|o| matches!(o, Outcome::Failed { .. }));
                     out.push_str(&format!(
-                        "{}\t{kind}\t{}\t{state}\t{done}\t{failed}\n",
+                        "{}\t{kind}\t{}\t{state}\t{done}\t{failed}\t{tenant}\n",
                         record.run, record.started_at
                     ));
                 }
@@ -310,16 +348,11 @@ async fn unassign(args: UnassignArgs) -> Result<ExitCode, Error> {
         })?;
     let selection = match &args.users {
         Some(file) => {
-            let text = std::fs::read_to_string(file).map_err(|e| {
-                Error::new(ErrorCode::Internal, format!("Cannot read {}.", file.display()))
-                    .with_details(e.to_string())
-            })?;
-            let users: Vec<String> = text
-                .lines()
-                .map(|l| l.trim().trim_start_matches('\u{feff}'))
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(str::to_owned)
-                .collect();
+            let users = read_users_file(file)?;
+            if users.is_empty() {
+                eprintln!("{} names no users: nothing to do.", file.display());
+                return Ok(ExitCode::from(3));
+            }
             Selection::Users {
                 users,
                 sku_ids: vec![product.sku_id],
@@ -342,7 +375,17 @@ async fn unassign(args: UnassignArgs) -> Result<ExitCode, Error> {
         "  cannot: {} held only through a group, {} self-service, {} not held, {} users not found",
         counts.inherited_only, counts.self_service, counts.already_gone, counts.user_not_found
     );
-    if args.dry_run || counts.will_remove == 0 {
+    let cannot = counts.inherited_only + counts.self_service + counts.user_not_found;
+    if counts.will_remove == 0 {
+        eprintln!("Nothing to remove.");
+        // Nothing could be done for what was asked: say so to scripts.
+        return Ok(if cannot > 0 {
+            ExitCode::from(3)
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
+    if args.dry_run {
         return Ok(ExitCode::SUCCESS);
     }
     match confirm(
@@ -353,7 +396,7 @@ async fn unassign(args: UnassignArgs) -> Result<ExitCode, Error> {
         Ok(false) => return Ok(ExitCode::from(4)),
         Err(code) => return Ok(code),
     }
-    let options = RunOptions::new(journal_dir(&args.journals)?);
+    let options = RunOptions::new(journal_dir(&args.journals)?, snapshot.organization.id);
     let report = run::unassign(client, &plan, &options, progress_line, Cancel::default()).await?;
     Ok(print_report(&report, args.json))
 }
@@ -374,7 +417,8 @@ async fn continue_run(args: RunArgs, undo: bool) -> Result<ExitCode, Error> {
     let path = dir.join(format!("{}.jsonl", args.run));
     let record = journal::read(&path)?;
     let client = connect(&args.sign_in).await?;
-    let options = RunOptions::new(dir);
+    let options = RunOptions::new(dir, signed_in_tenant(&client).await?);
+    record.check_tenant(options.tenant)?;
     let report = if undo {
         let removed = record.outcomes.values().filter(|o| **o == Outcome::Done).count();
         match confirm(&format!("Put back {removed} licenses?"), args.yes) {
@@ -385,10 +429,60 @@ async fn continue_run(args: RunArgs, undo: bool) -> Result<ExitCode, Error> {
         run::undo(client, &path, &options, progress_line, Cancel::default()).await?
     } else {
         if !record.interrupted() {
-            eprintln!("Run {} is not interrupted: nothing to resume.", args.run);
-            return Ok(ExitCode::SUCCESS);
+            eprintln!("Run {} is {}: nothing to resume.", args.run, state_word(&record));
+            for problem in record.problems() {
+                eprintln!("warning: {problem}");
+            }
+            return Ok(if record.damaged() {
+                ExitCode::from(3)
+            } else {
+                ExitCode::SUCCESS
+            });
         }
         run::resume(client, &path, &options, progress_line, Cancel::default()).await?
     };
     Ok(print_report(&report, args.json))
+}
+
+fn state_word(record: &journal::Record) -> &'static str {
+    match record.state() {
+        RunState::Finished => "finished",
+        RunState::Cancelled => "cancelled",
+        RunState::Interrupted => "interrupted",
+        RunState::Damaged => "damaged (its record is cut short or unreadable in part)",
+    }
+}
+
+/// The organisation the sign-in is for: runs are bound to it.
+async fn signed_in_tenant(client: &GraphClient) -> Result<Uuid, Error> {
+    #[derive(serde::Deserialize)]
+    struct Organizations {
+        value: Vec<Organization>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Organization {
+        id: Uuid,
+    }
+    let organizations: Organizations = client.get("/organization?$select=id").await?;
+    organizations.value.first().map(|o| o.id).ok_or_else(|| {
+        Error::new(
+            ErrorCode::GraphRequestFailed,
+            "Microsoft Graph returned no organisation for this sign-in.",
+        )
+    })
+}
+
+/// One user principal name or object id a line; `#` starts a comment.
+fn read_users_file(file: &std::path::Path) -> Result<Vec<String>, Error> {
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "Cannot read the users file {}: give a text file (UTF-8) with one user name or object id a line.",
+                file.display()
+            ),
+        )
+        .with_details(e.to_string())
+    })?;
+    Ok(license_desk_engine::plan::users_listed(&text))
 }

@@ -465,10 +465,7 @@ async fn after_run(
 
 /// Where journals go, each naming the open tenant.
 fn run_options(app: &AppHandle, open: &OpenTenant) -> Result<RunOptions, Error> {
-    Ok(RunOptions {
-        tenant: Some(open.snapshot.organization.id),
-        ..RunOptions::new(journal_dir(app)?)
-    })
+    Ok(RunOptions::new(journal_dir(app)?, open.snapshot.organization.id))
 }
 
 /// Every run of the open tenant, newest first.
@@ -484,16 +481,14 @@ fn tenant_runs(app: &AppHandle, open: &OpenTenant) -> Result<Vec<journal::Record
 /// The journal of `run_id`, which must be a run of the open tenant: a run is
 /// never resumed or undone anywhere else.
 fn tenant_journal(app: &AppHandle, open: &OpenTenant, run_id: &str) -> Result<std::path::PathBuf, Error> {
-    let run_id: uuid::Uuid = run_id
-        .parse()
-        .map_err(|_| Error::new(ErrorCode::Internal, "That run is unknown."))?;
+    let run_id: uuid::Uuid = run_id.parse().map_err(|_| {
+        Error::new(
+            ErrorCode::RunNotFound,
+            "That run is unknown. Open the run history to find it.",
+        )
+    })?;
     let path = journal_dir(app)?.join(format!("{run_id}.jsonl"));
-    if journal::read(&path)?.tenant != Some(open.snapshot.organization.id) {
-        return Err(Error::new(
-            ErrorCode::Internal,
-            "That run belongs to another tenant; sign in there to resume or undo it.",
-        ));
-    }
+    journal::read(&path)?.check_tenant(open.snapshot.organization.id)?;
     Ok(path)
 }
 

@@ -51,6 +51,16 @@ pub fn typescript_bindings() -> Result<String, String> {
     text
 }
 
+/// Brings the window already open to the front (a second start of the app).
+fn focus_main_window(app: &tauri::AppHandle) {
+    use tauri::Manager;
+    if let Some(window) = app.webview_windows().values().next() {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
 pub fn run() -> ExitCode {
     #[cfg(target_os = "linux")]
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
@@ -59,6 +69,10 @@ pub fn run() -> ExitCode {
     }
     let ipc = ipc();
     let app = tauri::Builder::default()
+        // First, so a second start only hands over to the window already open.
+        .plugin(tauri_plugin_single_instance::init(|app, _arguments, _folder| {
+            focus_main_window(app)
+        }))
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_opener::init())
         .manage(state::AppState::default())

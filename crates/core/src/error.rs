@@ -54,6 +54,18 @@ pub enum ErrorCode {
     GraphRequestFailed,
     /// The OS keychain could not be used.
     KeychainUnavailable,
+    /// No run with that id is in the journal folder.
+    RunNotFound,
+    /// Another License Desk (a window or a command line) is working on
+    /// this run right now.
+    RunInProgress,
+    /// The run belongs to another tenant, or its record names none.
+    RunOfAnotherTenant,
+    /// A run's record is damaged: what it still says is usable, the rest
+    /// cannot be known.
+    JournalDamaged,
+    /// The command line was used wrongly (a bad value, a missing file).
+    InvalidInput,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, thiserror::Error)]
@@ -136,6 +148,11 @@ mod tests {
             (ErrorCode::SelfServiceLocked, "self_service_locked"),
             (ErrorCode::GraphRequestFailed, "graph_request_failed"),
             (ErrorCode::KeychainUnavailable, "keychain_unavailable"),
+            (ErrorCode::RunNotFound, "run_not_found"),
+            (ErrorCode::RunInProgress, "run_in_progress"),
+            (ErrorCode::RunOfAnotherTenant, "run_of_another_tenant"),
+            (ErrorCode::JournalDamaged, "journal_damaged"),
+            (ErrorCode::InvalidInput, "invalid_input"),
         ];
         for (code, name) in pinned {
             assert_eq!(serde_json::to_value(code).unwrap(), json!(name));

@@ -289,6 +289,9 @@ pub enum RunState {
     Cancelled,
     /// Stopped by a crash or a lost connection; it can be resumed.
     Interrupted,
+    /// Its record is damaged or cut short: what it recorded is settled,
+    /// the rest cannot be known from it.
+    Damaged,
 }
 
 /// One past run of the open tenant, for the run history.

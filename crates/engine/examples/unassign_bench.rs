@@ -98,7 +98,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let report = run::unassign(
             client.clone(),
             &plan,
-            &RunOptions::new(&journals),
+            &RunOptions::new(&journals, snapshot.organization.id),
             |_| {},
             Cancel::default(),
         )

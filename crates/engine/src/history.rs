@@ -11,10 +11,12 @@ use crate::journal::{Outcome, Record, RunKind};
 impl Record {
     /// How the run ended.
     pub fn state(&self) -> RunState {
-        if self.finished {
+        if self.finished() {
             RunState::Finished
-        } else if self.cancelled {
+        } else if self.cancelled() {
             RunState::Cancelled
+        } else if self.damaged() {
+            RunState::Damaged
         } else {
             RunState::Interrupted
         }
@@ -33,7 +35,7 @@ pub fn entries(records: &[Record], product_name: impl Fn(Uuid) -> String) -> Vec
     let undone: BTreeSet<Uuid> = records
         .iter()
         .filter(|r| {
-            r.kind == RunKind::Undo && r.finished && r.count(|o| matches!(o, Outcome::Failed { .. })) == 0
+            r.kind == RunKind::Undo && r.finished() && r.count(|o| matches!(o, Outcome::Failed { .. })) == 0
         })
         .filter_map(|r| r.undoes)
         .collect();
@@ -91,13 +93,15 @@ mod tests {
             undoes,
             tenant: None,
             started_at: 1_795_000_000,
+            planned: None,
             items: (0..outcomes.len())
                 .map(|i| item(&format!("u{}", i % 2), sku))
                 .collect(),
             outcomes: outcomes.into_iter().enumerate().collect::<BTreeMap<_, _>>(),
             sent: BTreeSet::new(),
-            finished,
-            cancelled: false,
+            finished_entry: finished,
+            cancelled_entry: false,
+            damage: Vec::new(),
         }
     }
 

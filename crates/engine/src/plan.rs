@@ -165,13 +165,11 @@ impl Plan {
                 .filter(|u| u.license_assignment_states.iter().any(|s| s.sku_id == *sku_id))
                 .map(|u| classify(&u.id.to_string(), Some(u), *sku_id))
                 .collect(),
-            Selection::Users { users, sku_ids } => users
-                .iter()
+            Selection::Users { users, sku_ids } => distinct(users, find)
                 .flat_map(|asked| sku_ids.iter().map(move |sku| (asked, *sku)))
                 .map(|(asked, sku)| classify(asked, find(asked), sku))
                 .collect(),
-            Selection::EverythingOf { users } => users
-                .iter()
+            Selection::EverythingOf { users } => distinct(users, find)
                 .flat_map(|asked| {
                     let user = find(asked);
                     let skus: Vec<Uuid> = match user {
@@ -216,6 +214,33 @@ impl Plan {
         }
         counts
     }
+}
+
+/// The users a plain text list names: one user principal name or object
+/// id a line, blank lines and `#` comments ignored, a byte order mark
+/// dropped.
+pub fn users_listed(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.trim_start_matches('\u{feff}').trim())
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The users asked for, each person once: the same user given by user
+/// name, in other letter case, or by object id is one person.
+fn distinct<'a>(
+    users: &'a [String],
+    find: impl Fn(&str) -> Option<&'a User> + 'a,
+) -> impl Iterator<Item = &'a String> + 'a {
+    let mut seen: HashSet<String> = HashSet::new();
+    users.iter().filter(move |asked| {
+        let person = match find(asked) {
+            Some(user) => user.id.to_string(),
+            None => asked.trim().to_lowercase(),
+        };
+        seen.insert(person)
+    })
 }
 
 impl Verdict {

@@ -32,17 +32,18 @@ const BATCH_SIZE: usize = 20;
 pub struct RunOptions {
     /// Where journals live (the app's data folder).
     pub journal_dir: PathBuf,
-    /// The tenant (organisation id) the run changes, kept in its journal.
-    pub tenant: Option<Uuid>,
+    /// The tenant (organisation id) the run changes, kept in its journal;
+    /// a run is only ever resumed or undone there.
+    pub tenant: Uuid,
     /// The most batches in flight at once.
     pub max_in_flight: usize,
 }
 
 impl RunOptions {
-    pub fn new(journal_dir: impl Into<PathBuf>) -> Self {
+    pub fn new(journal_dir: impl Into<PathBuf>, tenant: Uuid) -> Self {
         Self {
             journal_dir: journal_dir.into(),
-            tenant: None,
+            tenant,
             max_in_flight: 8,
         }
     }
@@ -84,6 +85,8 @@ pub struct Report {
     pub items: Vec<PlanItem>,
     pub outcomes: BTreeMap<usize, Outcome>,
     pub cancelled: bool,
+    /// What the run's record could not say (damage, a record cut short).
+    pub problems: Vec<String>,
 }
 
 impl Report {
@@ -93,9 +96,10 @@ impl Report {
             run: record.run,
             kind: record.kind,
             journal,
+            cancelled: record.cancelled(),
+            problems: record.problems(),
             items: record.items,
             outcomes: record.outcomes,
-            cancelled: record.cancelled,
         }
     }
 
@@ -185,6 +189,9 @@ pub async fn undo(
     cancel: Cancel,
 ) -> Result<Report, Error> {
     let record = journal::read(journal_path)?;
+    record.check_tenant(options.tenant)?;
+    // The run undone stays locked meanwhile: no resume of it, no second undo.
+    let _original = journal::lock(journal_path)?;
     if record.kind != RunKind::Unassign {
         return Err(Error::new(
             ErrorCode::Internal,
@@ -219,7 +226,14 @@ async fn start(
     cancel: Cancel,
 ) -> Result<Report, Error> {
     let run = Uuid::new_v4();
-    let mut journal = Journal::create(&options.journal_dir, run, kind, undoes, options.tenant)?;
+    let mut journal = Journal::create(
+        &options.journal_dir,
+        run,
+        kind,
+        undoes,
+        options.tenant,
+        items.len(),
+    )?;
     let mut entries: Vec<Entry> = items
         .iter()
         .enumerate()
@@ -253,6 +267,7 @@ pub async fn resume(
     progress: impl Fn(Progress) + Send + Sync + 'static,
     cancel: Cancel,
 ) -> Result<Report, Error> {
+    journal::read(journal_path)?.check_tenant(options.tenant)?;
     let journal = Journal::reopen(journal_path)?;
     execute(client, journal, journal_path, options, progress, cancel).await
 }
@@ -325,6 +340,14 @@ struct Shared {
     journal: Mutex<Journal>,
     done: AtomicU64,
     failed: AtomicU64,
+    throttle: Arc<ThrottleSeen>,
+}
+
+/// What the client's watcher reports. Kept apart from the journal: the
+/// client holds its watcher until told otherwise, and a run dropped
+/// mid-way (a crash in tests) must still let go of its journal's lock.
+#[derive(Default)]
+struct ThrottleSeen {
     throttled: AtomicBool,
     waiting_until: Mutex<Option<Instant>>,
 }
@@ -345,9 +368,12 @@ fn record_answers(
     batch: &[usize],
     answers: &[Answer],
 ) -> Result<(), Error> {
+    // An item with no usable answer stays "sent, no outcome": it is checked
+    // against the tenant before anything is sent again.
     let entries: Vec<Entry> = batch
         .iter()
         .zip(answers)
+        .filter(|(_, answer)| !outcome_unknown(answer))
         .map(|(&item, answer)| {
             let outcome = outcome_of(kind, &items[item], answer);
             let counter = if outcome == Outcome::Done {
@@ -360,6 +386,11 @@ fn record_answers(
         })
         .collect();
     write(shared, &entries)
+}
+
+/// A change answered "unavailable" or "timed out" may have been made.
+fn outcome_unknown(answer: &Answer) -> bool {
+    matches!(answer.status, 503 | 504) || answer.status < 100
 }
 
 /// Records items found already made in the tenant as done.
@@ -396,8 +427,7 @@ async fn execute(
                 .filter(|o| matches!(o, Outcome::Failed { .. }))
                 .count() as u64,
         ),
-        throttled: AtomicBool::new(false),
-        waiting_until: Mutex::new(None),
+        throttle: Arc::default(),
     });
 
     // First settle what was in flight when the process stopped.
@@ -406,7 +436,7 @@ async fn execute(
     to_send.extend(record.remaining());
     to_send.sort_unstable();
 
-    let watcher_state = shared.clone();
+    let watcher_state = shared.throttle.clone();
     client.watch(Some(Arc::new(move |notice| {
         let Notice::Throttled { wait } = notice;
         watcher_state.throttled.store(true, Ordering::SeqCst);
@@ -425,6 +455,7 @@ async fn execute(
         let per_second = made_now as f64 / elapsed;
         let remaining = total_to_send.saturating_sub(settled);
         let waiting_seconds = shared
+            .throttle
             .waiting_until
             .lock()
             .ok()
@@ -475,7 +506,7 @@ async fn execute(
             Ok(Ok(count)) => {
                 settled += count as u64;
                 // Additive increase, multiplicative decrease.
-                if shared.throttled.swap(false, Ordering::SeqCst) {
+                if shared.throttle.throttled.swap(false, Ordering::SeqCst) {
                     limit = (limit / 2).max(1);
                 } else {
                     limit = (limit + 1).min(options.max_in_flight.max(1));
@@ -515,7 +546,9 @@ async fn execute(
     }
 
     let record = journal::read(path)?;
-    if cancel.requested() {
+    if !record.unknown().is_empty() {
+        // Still no answer for some: the run stays open for a resume.
+    } else if cancel.requested() {
         let not_run: Vec<Entry> = record
             .remaining()
             .into_iter()
@@ -526,7 +559,7 @@ async fn execute(
             .chain(std::iter::once(Entry::Cancelled { at: journal::now() }))
             .collect();
         write(&shared, &not_run)?;
-    } else {
+    } else if record.settled() {
         write(&shared, &[Entry::Finished { at: journal::now() }])?;
     }
     let record = journal::read(path)?;

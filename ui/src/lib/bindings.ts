@@ -186,7 +186,23 @@ export type ErrorCode =
 /**  Any other answer from Microsoft Graph that was not a success. */
 "graph_request_failed" | 
 /**  The OS keychain could not be used. */
-"keychain_unavailable";
+"keychain_unavailable" | 
+/**  No run with that id is in the journal folder. */
+"run_not_found" | 
+/**
+ *  Another License Desk (a window or a command line) is working on
+ *  this run right now.
+ */
+"run_in_progress" | 
+/**  The run belongs to another tenant, or its record names none. */
+"run_of_another_tenant" | 
+/**
+ *  A run's record is damaged: what it still says is usable, the rest
+ *  cannot be known.
+ */
+"journal_damaged" | 
+/**  The command line was used wrongly (a bad value, a missing file). */
+"invalid_input";
 
 /**  The file formats results are exported in. */
 export type ExportFormat = "csv" | "json";
@@ -383,7 +399,12 @@ export type RunProgress_Serialize = {
 /**  How a past run ended. */
 export type RunState = "finished" | "cancelled" | 
 /**  Stopped by a crash or a lost connection; it can be resumed. */
-"interrupted";
+"interrupted" | 
+/**
+ *  Its record is damaged or cut short: what it recorded is settled,
+ *  the rest cannot be known from it.
+ */
+"damaged";
 
 export type RunSummary = RunSummary_Serialize | RunSummary_Deserialize;
 
