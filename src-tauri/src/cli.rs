@@ -364,8 +364,8 @@ async fn unassign(args: UnassignArgs) -> Result<ExitCode, Error> {
     };
     let plan = Plan::new(&snapshot, &selection);
     let counts = plan.counts().remove(&product.sku_id).unwrap_or_default();
-    let name = license_desk_core::products::friendly_name(&product.sku_part_number)
-        .unwrap_or(&product.sku_part_number);
+    let name =
+        license_desk_tenant::product_name(&product.sku_part_number).unwrap_or(&product.sku_part_number);
     eprintln!("Plan for {name} ({}):", product.sku_part_number);
     eprintln!(
         "  will remove: {} (frees {} seats; {} also held through a group, seat stays taken)",

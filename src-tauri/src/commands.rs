@@ -104,7 +104,7 @@ pub async fn open_demo(
         let _ = on_progress.send(progress);
     })
     .await?;
-    let overview = snapshot.overview(Some(&admin));
+    let overview = snapshot.overview(Some(admin.summary()));
     *open = Some(OpenTenant {
         client: Arc::new(client),
         snapshot,
@@ -376,7 +376,7 @@ pub async fn user_ids(state: State<'_, AppState>, query: UserQuery) -> Result<Ve
     Ok(open.snapshot.user_ids(&query))
 }
 
-fn summary(report: &Report, snapshot: &tenant::TenantSnapshot, overview: TenantOverview) -> RunSummary {
+fn summary(report: &Report, snapshot: &tenant::TenantPicture, overview: TenantOverview) -> RunSummary {
     let rows = report.rows();
     let count = |result: &str| rows.iter().filter(|r| r.result == result).count() as u32;
     // An undo takes seats again; only a removal frees them.
@@ -440,7 +440,9 @@ fn progress_sender(on_progress: Channel<RunProgress>) -> impl Fn(run::Progress) 
 /// Reads the tenant again after a run, so the views show what changed.
 async fn reread(open: &mut OpenTenant) -> Result<TenantOverview, Error> {
     open.snapshot = tenant::load(&open.client, |_| {}).await?;
-    Ok(open.snapshot.overview(open.admin.as_ref()))
+    Ok(open
+        .snapshot
+        .overview(open.admin.as_ref().map(tenant::SignedInAdmin::summary)))
 }
 
 /// Makes the run about to start the one `cancel_run` stops.

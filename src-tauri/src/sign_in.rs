@@ -125,7 +125,7 @@ pub async fn open(
         None
     };
     let snapshot = tenant::load(&client, &mut progress).await?;
-    let overview = snapshot.overview(admin.as_ref());
+    let overview = snapshot.overview(admin.as_ref().map(tenant::SignedInAdmin::summary));
     let connection = Connection::SignedIn {
         tenant: overview.tenant_name.clone(),
         cloud,

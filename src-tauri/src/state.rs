@@ -5,7 +5,7 @@ use license_desk_core::Connection;
 use license_desk_engine::plan::Plan;
 use license_desk_engine::run::Cancel;
 use license_desk_graph::auth::DeviceSignIn;
-use license_desk_graph::tenant::{SignedInAdmin, TenantSnapshot};
+use license_desk_graph::tenant::{SignedInAdmin, TenantPicture};
 use license_desk_graph::GraphClient;
 use tokio::sync::Notify;
 
@@ -26,7 +26,7 @@ pub struct AppState {
 
 pub struct OpenTenant {
     pub client: Arc<GraphClient>,
-    pub snapshot: TenantSnapshot,
+    pub snapshot: TenantPicture,
     pub admin: Option<SignedInAdmin>,
     /// The plan shown to the admin, waiting for their confirmation.
     pub pending_plan: Option<Plan>,

@@ -66,6 +66,11 @@ pub enum ErrorCode {
     JournalDamaged,
     /// The command line was used wrongly (a bad value, a missing file).
     InvalidInput,
+    /// A file cannot be opened as a picture of a tenant (or a plan): the
+    /// message names the file, the line and what was expected.
+    FileNotUsable,
+    /// A saved plan is of another tenant than the one signed in.
+    PlanOfAnotherTenant,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, thiserror::Error)]
@@ -153,6 +158,8 @@ mod tests {
             (ErrorCode::RunOfAnotherTenant, "run_of_another_tenant"),
             (ErrorCode::JournalDamaged, "journal_damaged"),
             (ErrorCode::InvalidInput, "invalid_input"),
+            (ErrorCode::FileNotUsable, "file_not_usable"),
+            (ErrorCode::PlanOfAnotherTenant, "plan_of_another_tenant"),
         ];
         for (code, name) in pinned {
             assert_eq!(serde_json::to_value(code).unwrap(), json!(name));

@@ -8,7 +8,6 @@ pub mod cloud;
 pub mod connection;
 pub mod error;
 pub mod overview;
-pub mod products;
 pub mod settings;
 
 pub use cloud::Cloud;

@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use license_desk_graph::models::User;
-use license_desk_graph::tenant::TenantSnapshot;
+use license_desk_tenant::model::User;
+use license_desk_tenant::TenantPicture;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -93,7 +93,7 @@ pub struct ProductCounts {
 
 impl Plan {
     /// Classifies `selection` against the tenant as read in `snapshot`.
-    pub fn new(snapshot: &TenantSnapshot, selection: &Selection) -> Plan {
+    pub fn new(snapshot: &TenantPicture, selection: &Selection) -> Plan {
         let by_id: HashMap<Uuid, &User> = snapshot.users.iter().map(|u| (u.id, u)).collect();
         let by_upn: HashMap<String, &User> = snapshot
             .users

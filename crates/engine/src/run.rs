@@ -16,8 +16,8 @@ use std::time::Instant;
 use license_desk_core::{Error, ErrorCode};
 use license_desk_graph::client::{Answer, Notice, Request};
 use license_desk_graph::failure::GraphFailure;
-use license_desk_graph::models::LicenseAssignmentState;
 use license_desk_graph::GraphClient;
+use license_desk_tenant::model::LicenseAssignmentState;
 use serde::Deserialize;
 use serde_json::json;
 use tokio::task::JoinSet;
@@ -27,6 +27,8 @@ use crate::journal::{self, Entry, Journal, Outcome, Record, RunKind};
 use crate::plan::{Plan, PlanItem};
 
 const BATCH_SIZE: usize = 20;
+/// Rounds of "check the tenant, resend what is missing" at a run's end.
+const SETTLING_ROUNDS: usize = 3;
 
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -365,16 +367,11 @@ fn record_answers(
     shared: &Shared,
     kind: RunKind,
     items: &[PlanItem],
-    batch: &[usize],
-    answers: &[Answer],
+    answers: &[(usize, Answer)],
 ) -> Result<(), Error> {
-    // An item with no usable answer stays "sent, no outcome": it is checked
-    // against the tenant before anything is sent again.
-    let entries: Vec<Entry> = batch
+    let entries: Vec<Entry> = answers
         .iter()
-        .zip(answers)
-        .filter(|(_, answer)| !outcome_unknown(answer))
-        .map(|(&item, answer)| {
+        .map(|&(item, ref answer)| {
             let outcome = outcome_of(kind, &items[item], answer);
             let counter = if outcome == Outcome::Done {
                 &shared.done
@@ -388,9 +385,29 @@ fn record_answers(
     write(shared, &entries)
 }
 
-/// A change answered "unavailable" or "timed out" may have been made.
-fn outcome_unknown(answer: &Answer) -> bool {
-    matches!(answer.status, 503 | 504) || answer.status < 100
+/// Sends one batch (already journaled as sending) and records what its
+/// answers settle. A change whose answer was lost stays "sent, no outcome",
+/// to be checked against the tenant; any other failure stops the run after
+/// the settled answers are recorded, and the run can be resumed.
+async fn send(
+    client: &GraphClient,
+    shared: &Shared,
+    kind: RunKind,
+    items: &[PlanItem],
+    batch: &[usize],
+) -> Result<(), Error> {
+    let requests: Vec<Request> = batch.iter().map(|&i| request(kind, &items[i])).collect();
+    let mut answered: Vec<(usize, Answer)> = Vec::new();
+    let mut failure = None;
+    for (&item, result) in batch.iter().zip(client.batch_each(&requests).await) {
+        match result {
+            Ok(answer) => answered.push((item, answer)),
+            Err(error) if error.code == ErrorCode::OutcomeUnknown => {}
+            Err(error) => failure = failure.or(Some(error)),
+        }
+    }
+    record_answers(shared, kind, items, &answered)?;
+    failure.map_or(Ok(()), Err)
 }
 
 /// Records items found already made in the tenant as done.
@@ -486,17 +503,8 @@ async fn execute(
             write(&shared, &[Entry::Sending { items: batch.clone() }])?;
             let (client, shared, items) = (client.clone(), shared.clone(), items.clone());
             in_flight.spawn(async move {
-                let requests: Vec<Request> = batch.iter().map(|&i| request(kind, &items[i])).collect();
-                match client.batch(&requests).await {
-                    Ok(answers) => {
-                        record_answers(&shared, kind, &items, &batch, &answers)?;
-                        Ok(batch.len())
-                    }
-                    // Lost on the way back: these stay "sent, no outcome" and
-                    // are checked against the tenant below.
-                    Err(error) if error.code == ErrorCode::OutcomeUnknown => Ok(batch.len()),
-                    Err(error) => Err(error),
-                }
+                send(&client, &shared, kind, &items, &batch).await?;
+                Ok(batch.len())
             });
         }
         let Some(finished) = in_flight.join_next().await else {
@@ -528,21 +536,24 @@ async fn execute(
         return Err(error);
     }
 
-    // Answers lost in flight: look at the tenant, then send what is missing.
-    let lost = journal::read(path)?.unknown();
-    let (made, missing) = check_tenant(&client, kind, &items, &lost).await?;
-    record_made(&shared, &made)?;
-    for chunk in missing.chunks(BATCH_SIZE) {
-        write(
-            &shared,
-            &[Entry::Sending {
-                items: chunk.to_vec(),
-            }],
-        )?;
-        let requests: Vec<Request> = chunk.iter().map(|&i| request(kind, &items[i])).collect();
-        // Lost again: the journal still says "sent, no outcome"; a resume settles it.
-        let answers = client.batch(&requests).await?;
-        record_answers(&shared, kind, &items, chunk, &answers)?;
+    // Answers lost in flight: look at the tenant, then send what is missing,
+    // a few rounds at most; what is still unknown then waits for a resume.
+    for _ in 0..SETTLING_ROUNDS {
+        let lost = journal::read(path)?.unknown();
+        if lost.is_empty() {
+            break;
+        }
+        let (made, missing) = check_tenant(&client, kind, &items, &lost).await?;
+        record_made(&shared, &made)?;
+        for chunk in missing.chunks(BATCH_SIZE) {
+            write(
+                &shared,
+                &[Entry::Sending {
+                    items: chunk.to_vec(),
+                }],
+            )?;
+            send(&client, &shared, kind, &items, chunk).await?;
+        }
     }
 
     let record = journal::read(path)?;

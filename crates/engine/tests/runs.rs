@@ -14,7 +14,7 @@ use license_desk_engine::plan::{Plan, Selection, Verdict};
 use license_desk_engine::run::{self, Cancel, RunOptions};
 use license_desk_graph::auth::{Session, SignInTarget};
 use license_desk_graph::retry::RetryPolicy;
-use license_desk_graph::tenant::{load, TenantSnapshot};
+use license_desk_graph::tenant::{load, TenantPicture};
 use license_desk_graph::{Endpoints, GraphClient};
 
 async fn connect(config: Config) -> (Emulator, Arc<GraphClient>) {
@@ -38,7 +38,7 @@ async fn connect(config: Config) -> (Emulator, Arc<GraphClient>) {
     )
 }
 
-async fn snapshot(client: &GraphClient) -> TenantSnapshot {
+async fn snapshot(client: &GraphClient) -> TenantPicture {
     load(client, |_| {}).await.unwrap()
 }
 

@@ -1,137 +1,21 @@
-//! The Graph objects License Desk reads, as Graph sends them.
+//! The Graph objects License Desk reads, as Graph sends them. What a
+//! tenant holds (users, products, groups) is the tenant picture's own model,
+//! re-exported here; only what the client alone needs is defined here.
 
 use serde::Deserialize;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AssignedLicense {
-    pub sku_id: Uuid,
-    #[serde(default)]
-    pub disabled_plans: Vec<Uuid>,
-}
-
-/// One way a user holds a license: directly (`assigned_by_group` is
-/// `None`) or through one group. A license can appear once per way.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LicenseAssignmentState {
-    pub sku_id: Uuid,
-    #[serde(default)]
-    pub disabled_plans: Vec<Uuid>,
-    #[serde(default)]
-    pub assigned_by_group: Option<Uuid>,
-    #[serde(default)]
-    pub state: Option<String>,
-    /// `"None"` (a string) when all is well.
-    #[serde(default)]
-    pub error: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct User {
-    pub id: Uuid,
-    pub display_name: Option<String>,
-    pub user_principal_name: String,
-    #[serde(default)]
-    pub account_enabled: Option<bool>,
-    #[serde(default)]
-    pub usage_location: Option<String>,
-    #[serde(default)]
-    pub department: Option<String>,
-    #[serde(default)]
-    pub assigned_licenses: Vec<AssignedLicense>,
-    #[serde(default)]
-    pub license_assignment_states: Vec<LicenseAssignmentState>,
-}
+pub use license_desk_tenant::model::{
+    AssignedLicense, CompanySubscription, Group, LicenseAssignmentState, Organization, PrepaidUnits,
+    ServicePlan, SubscribedSku, User, VerifiedDomain,
+};
 
 /// The properties every user read asks for (`$select` always).
 pub const USER_FIELDS: &str =
     "id,displayName,userPrincipalName,accountEnabled,usageLocation,department,assignedLicenses,licenseAssignmentStates";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PrepaidUnits {
-    pub enabled: u32,
-    #[serde(default)]
-    pub locked_out: u32,
-    #[serde(default)]
-    pub suspended: u32,
-    #[serde(default)]
-    pub warning: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServicePlan {
-    pub service_plan_id: Uuid,
-    pub service_plan_name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SubscribedSku {
-    pub sku_id: Uuid,
-    pub sku_part_number: String,
-    pub applies_to: String,
-    /// Enabled, Warning, Suspended, Deleted or LockedOut.
-    pub capability_status: String,
-    pub consumed_units: u32,
-    pub prepaid_units: PrepaidUnits,
-    #[serde(default)]
-    pub service_plans: Vec<ServicePlan>,
-    #[serde(default)]
-    pub subscription_ids: Vec<String>,
-}
-
 pub const SKU_FIELDS: &str =
     "skuId,skuPartNumber,appliesTo,capabilityStatus,consumedUnits,prepaidUnits,servicePlans,subscriptionIds";
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CompanySubscription {
-    pub id: String,
-    pub sku_id: Uuid,
-    #[serde(default)]
-    pub sku_part_number: Option<String>,
-    #[serde(default)]
-    pub owner_type: Option<String>,
-    #[serde(default)]
-    pub owner_id: Option<String>,
-    pub status: String,
-    #[serde(default)]
-    pub total_licenses: u32,
-    #[serde(default)]
-    pub is_trial: bool,
-    #[serde(default)]
-    pub next_lifecycle_date_time: Option<String>,
-}
-
-impl CompanySubscription {
-    /// A self-service purchase (a user bought it). Graph documents no flag;
-    /// `ownerType` "User" is our reading, kept in this one place.
-    pub fn is_self_service(&self) -> bool {
-        self.owner_type
-            .as_deref()
-            .is_some_and(|o| o.eq_ignore_ascii_case("User"))
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Group {
-    pub id: Uuid,
-    pub display_name: Option<String>,
-    #[serde(default)]
-    pub group_types: Vec<String>,
-    #[serde(default)]
-    pub membership_rule: Option<String>,
-    #[serde(default)]
-    pub on_premises_sync_enabled: Option<bool>,
-    #[serde(default)]
-    pub mail_enabled: Option<bool>,
-}
 
 pub const GROUP_FIELDS: &str = "id,displayName,groupTypes,membershipRule,onPremisesSyncEnabled,mailEnabled";
 
@@ -145,23 +29,6 @@ pub struct DirectoryObject {
     pub display_name: Option<String>,
     #[serde(rename = "roleTemplateId", default)]
     pub role_template_id: Option<Uuid>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VerifiedDomain {
-    pub name: String,
-    #[serde(default)]
-    pub is_default: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Organization {
-    pub id: Uuid,
-    pub display_name: String,
-    #[serde(default)]
-    pub verified_domains: Vec<VerifiedDomain>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

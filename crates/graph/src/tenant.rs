@@ -3,13 +3,10 @@
 //! and the names of the groups licenses come from.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::OnceLock;
 
-use license_desk_core::overview::{
-    AdminSummary, LoadProgress, ProductStatus, ProductSummary, TenantOverview, UserFilter, UserLicense,
-    UserPage, UserQuery, UserRow, UserSort,
-};
-use license_desk_core::{products, Error};
+use license_desk_core::overview::{AdminSummary, LoadProgress};
+use license_desk_core::Error;
+pub use license_desk_tenant::TenantPicture;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -51,6 +48,15 @@ impl SignedInAdmin {
     pub fn may_manage_licenses(&self) -> bool {
         !self.license_roles.is_empty()
     }
+
+    /// The admin as the views show them.
+    pub fn summary(&self) -> AdminSummary {
+        AdminSummary {
+            display_name: self.display_name.clone(),
+            user_principal_name: self.user_principal_name.clone(),
+            license_roles: self.license_roles.clone(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -85,69 +91,11 @@ pub async fn signed_in_admin(client: &GraphClient) -> Result<SignedInAdmin, Erro
     })
 }
 
-/// Everything License Desk shows about a tenant, as read at one moment.
-#[derive(Debug, Clone)]
-pub struct TenantSnapshot {
-    pub organization: Organization,
-    pub products: Vec<SubscribedSku>,
-    pub subscriptions: Vec<CompanySubscription>,
-    pub users: Vec<User>,
-    /// The groups licenses are inherited from, by id.
-    pub groups: HashMap<Uuid, Group>,
-    /// Built on the first search; a snapshot is read-only once loaded.
-    index: OnceLock<UserIndex>,
-}
-
-/// Lower-cased names and the three orders, so that a search over 50,000
-/// users neither allocates nor sorts.
-#[derive(Debug, Clone)]
-struct UserIndex {
-    names: Vec<String>,
-    user_names: Vec<String>,
-    by_name: Vec<usize>,
-    by_user_name: Vec<usize>,
-    by_most_licenses: Vec<usize>,
-}
-
-impl UserIndex {
-    fn new(users: &[User]) -> Self {
-        let names: Vec<String> = users
-            .iter()
-            .map(|u| u.display_name.as_deref().unwrap_or_default().to_lowercase())
-            .collect();
-        let user_names: Vec<String> = users
-            .iter()
-            .map(|u| u.user_principal_name.to_lowercase())
-            .collect();
-        let held: Vec<usize> = users
-            .iter()
-            .map(|u| {
-                let products: BTreeSet<Uuid> = u.license_assignment_states.iter().map(|s| s.sku_id).collect();
-                products.len()
-            })
-            .collect();
-        let mut by_name: Vec<usize> = (0..users.len()).collect();
-        by_name.sort_by(|a, b| names[*a].cmp(&names[*b]));
-        let mut by_user_name = by_name.clone();
-        by_user_name.sort_by(|a, b| user_names[*a].cmp(&user_names[*b]));
-        let mut by_most_licenses = by_name.clone();
-        // Stable: equal counts stay by name.
-        by_most_licenses.sort_by(|a, b| held[*b].cmp(&held[*a]));
-        Self {
-            names,
-            user_names,
-            by_name,
-            by_user_name,
-            by_most_licenses,
-        }
-    }
-}
-
 /// Reads the whole tenant. Products and subscriptions load while users page.
 pub async fn load(
     client: &GraphClient,
     mut progress: impl FnMut(LoadProgress) + Send,
-) -> Result<TenantSnapshot, Error> {
+) -> Result<TenantPicture, Error> {
     let organizations =
         client.get::<Collection<Organization>>("/organization?$select=id,displayName,verifiedDomains");
     let products_path = format!("/subscribedSkus?$select={SKU_FIELDS}");
@@ -185,14 +133,13 @@ pub async fn load(
                 .filter_map(|s| s.assigned_by_group)
         })
         .collect();
-    Ok(TenantSnapshot {
+    Ok(TenantPicture::live(
         organization,
-        products: products?.value,
-        subscriptions: subscriptions?.value,
-        groups: groups(client, &group_ids).await?,
+        products?.value,
+        subscriptions?.value,
         users,
-        index: OnceLock::new(),
-    })
+        groups(client, &group_ids).await?,
+    ))
 }
 
 /// Group names and kinds, twenty to a batch.
@@ -213,159 +160,4 @@ async fn groups(client: &GraphClient, ids: &BTreeSet<Uuid>) -> Result<HashMap<Uu
         }
     }
     Ok(found)
-}
-
-impl TenantSnapshot {
-    /// What the views show: products by name with their seats, and counts.
-    pub fn overview(&self, admin: Option<&SignedInAdmin>) -> TenantOverview {
-        let self_service: BTreeSet<Uuid> = self
-            .subscriptions
-            .iter()
-            .filter(|s| s.is_self_service())
-            .map(|s| s.sku_id)
-            .collect();
-        let products = self
-            .products
-            .iter()
-            .filter(|p| p.applies_to == "User")
-            .map(|p| {
-                let seats = p.prepaid_units.enabled + p.prepaid_units.warning;
-                ProductSummary {
-                    sku_id: p.sku_id.to_string(),
-                    part_number: p.sku_part_number.clone(),
-                    name: products::friendly_name(&p.sku_part_number).map(str::to_owned),
-                    status: ProductStatus::from_graph(&p.capability_status),
-                    seats,
-                    assigned: p.consumed_units,
-                    available: seats as i32 - p.consumed_units as i32,
-                    self_service: self_service.contains(&p.sku_id),
-                }
-            })
-            .collect();
-        let licensed = |u: &&User| !u.assigned_licenses.is_empty();
-        TenantOverview {
-            tenant_name: self.organization.display_name.clone(),
-            admin: admin.map(|a| AdminSummary {
-                display_name: a.display_name.clone(),
-                user_principal_name: a.user_principal_name.clone(),
-                license_roles: a.license_roles.clone(),
-            }),
-            products,
-            users_total: self.users.len() as u32,
-            users_licensed: self.users.iter().filter(licensed).count() as u32,
-            disabled_with_licenses: self
-                .users
-                .iter()
-                .filter(licensed)
-                .filter(|u| u.account_enabled == Some(false))
-                .count() as u32,
-        }
-    }
-}
-
-impl TenantSnapshot {
-    /// A product's friendly name (its part number, or id, at worst).
-    pub fn product_name(&self, sku_id: Uuid) -> String {
-        self.products
-            .iter()
-            .find(|p| p.sku_id == sku_id)
-            .map(|p| {
-                products::friendly_name(&p.sku_part_number)
-                    .unwrap_or(&p.sku_part_number)
-                    .to_owned()
-            })
-            .unwrap_or_else(|| sku_id.to_string())
-    }
-
-    fn row(&self, user: &User) -> UserRow {
-        let mut licenses: Vec<UserLicense> = Vec::new();
-        for state in &user.license_assignment_states {
-            let index = match licenses.iter().position(|l| l.sku_id == state.sku_id.to_string()) {
-                Some(index) => index,
-                None => {
-                    licenses.push(UserLicense {
-                        sku_id: state.sku_id.to_string(),
-                        name: self.product_name(state.sku_id),
-                        direct: false,
-                        groups: Vec::new(),
-                    });
-                    licenses.len() - 1
-                }
-            };
-            match state.assigned_by_group {
-                None => licenses[index].direct = true,
-                Some(group) => licenses[index].groups.push(
-                    self.groups
-                        .get(&group)
-                        .and_then(|g| g.display_name.clone())
-                        .unwrap_or_else(|| group.to_string()),
-                ),
-            }
-        }
-        UserRow {
-            id: user.id.to_string(),
-            display_name: user
-                .display_name
-                .clone()
-                .unwrap_or_else(|| user.user_principal_name.clone()),
-            user_principal_name: user.user_principal_name.clone(),
-            enabled: user.account_enabled != Some(false),
-            licenses,
-        }
-    }
-
-    /// The users `query` asks for, in its order.
-    fn matching(&self, query: &UserQuery) -> Vec<&User> {
-        let needle = query.search.trim().to_lowercase();
-        let product = query.product.as_deref().and_then(|p| p.parse::<Uuid>().ok());
-        if query.product.is_some() && product.is_none() {
-            return Vec::new();
-        }
-        let index = self.index.get_or_init(|| UserIndex::new(&self.users));
-        let order = match query.sort {
-            UserSort::Name => &index.by_name,
-            UserSort::UserName => &index.by_user_name,
-            UserSort::MostLicenses => &index.by_most_licenses,
-        };
-        order
-            .iter()
-            .filter(|&&i| {
-                needle.is_empty() || index.names[i].contains(&needle) || index.user_names[i].contains(&needle)
-            })
-            .map(|&i| &self.users[i])
-            .filter(|u| match query.filter {
-                UserFilter::All => true,
-                UserFilter::Unlicensed => u.license_assignment_states.is_empty(),
-                UserFilter::DisabledLicensed => {
-                    u.account_enabled == Some(false) && !u.license_assignment_states.is_empty()
-                }
-                UserFilter::ThroughGroup => u
-                    .license_assignment_states
-                    .iter()
-                    .any(|s| s.assigned_by_group.is_some()),
-            })
-            .filter(|u| product.is_none_or(|sku| u.license_assignment_states.iter().any(|s| s.sku_id == sku)))
-            .collect()
-    }
-
-    /// One window of the users `query` asks for.
-    pub fn users_page(&self, query: &UserQuery, offset: usize, limit: usize) -> UserPage {
-        let matching = self.matching(query);
-        UserPage {
-            total: matching.len() as u32,
-            offset: offset as u32,
-            rows: matching
-                .iter()
-                .skip(offset)
-                .take(limit)
-                .map(|u| self.row(u))
-                .collect(),
-        }
-    }
-
-    /// The ids of every user `query` asks for, in its order (for selecting
-    /// them all, or a range).
-    pub fn user_ids(&self, query: &UserQuery) -> Vec<String> {
-        self.matching(query).iter().map(|u| u.id.to_string()).collect()
-    }
 }

@@ -1,0 +1,32 @@
+//! License Desk's one picture of a tenant, whatever it came from.
+//!
+//! - [`model`]: what a tenant holds (users, products, subscriptions,
+//!   groups), in Microsoft Graph's own shapes.
+//! - [`picture`]: [`TenantPicture`], the tenant as seen at one moment, with
+//!   where it came from ([`Source`]), what that source could not tell
+//!   ([`Knowledge`]) and how a file's product names were matched
+//!   ([`Resolution`]); and the views' queries over it (overview, pages of
+//!   users, ids for a selection).
+//! - [`export`]: our own file format, written from a picture and read back.
+//! - [`open`]: any file an admin has (ours, or the exports of Microsoft's
+//!   admin center, PowerShell, CIPP, Graph) made into a picture.
+//!
+//! The Graph client produces a picture from a live tenant; [`open`]
+//! produces one from a file. Views, plans and drift checks read the
+//! picture, never the source. No Tauri, no network here.
+
+pub mod export;
+pub mod model;
+pub mod open;
+pub mod picture;
+
+pub use picture::{stand_in_id, Knowledge, Resolution, Source, TenantPicture};
+
+/// A product's name as Microsoft publishes it, from its part number
+/// (Microsoft's product table carried with License Desk).
+pub fn product_name(part_number: &str) -> Option<&'static str> {
+    license_desk_files::catalog()
+        .by_part_number(part_number.trim())
+        .first()
+        .map(|p| p.display_name.as_str())
+}
