@@ -25,7 +25,7 @@ use license_desk_graph::retry::RetryPolicy;
 use license_desk_graph::{tenant, GraphClient};
 use uuid::Uuid;
 
-use crate::sign_in;
+use crate::{cli_offline, sign_in};
 
 /// The app's identifier: its data folder is named after it.
 const APP_ID: &str = "com.licensedesk.desktop";
@@ -52,13 +52,21 @@ enum Command {
     Resume(RunArgs),
     /// Puts back what a run removed, with the same disabled service plans.
     Undo(RunArgs),
+    /// Saves the signed-in tenant's license picture to a file, for review offline.
+    Export(cli_offline::ExportArgs),
+    /// Says what a file is and what it tells: our export, or Microsoft's, PowerShell's, CIPP's.
+    Inspect(cli_offline::InspectArgs),
+    /// Plans removals from a file, with no sign-in, and saves the plan.
+    Plan(cli_offline::PlanArgs),
+    /// Checks a saved plan against the live tenant, shows what changed, and runs it.
+    Apply(cli_offline::ApplyArgs),
 }
 
 #[derive(Args)]
-struct SignInArgs {
+pub(crate) struct SignInArgs {
     /// Microsoft cloud: worldwide, us_gov_gcc_high, us_gov_dod or china.
     #[arg(long, value_parser = parse_cloud)]
-    cloud: Option<Cloud>,
+    pub(crate) cloud: Option<Cloud>,
     /// Tenant: a domain or tenant id (app-only needs one).
     #[arg(long)]
     tenant: Option<String>,
@@ -72,7 +80,7 @@ struct SignInArgs {
 }
 
 #[derive(Args)]
-struct JournalArgs {
+pub(crate) struct JournalArgs {
     /// Where run journals live (default: the app's data folder).
     #[arg(long)]
     journal_dir: Option<PathBuf>,
@@ -139,7 +147,7 @@ pub fn is_command(first_argument: &str) -> bool {
     !first_argument.starts_with('-') || ["--help", "-h", "--version", "-V"].contains(&first_argument)
 }
 
-fn journal_dir(args: &JournalArgs) -> Result<PathBuf, Error> {
+pub(crate) fn journal_dir(args: &JournalArgs) -> Result<PathBuf, Error> {
     match &args.journal_dir {
         Some(dir) => Ok(dir.clone()),
         None => dirs::data_dir()
@@ -153,7 +161,7 @@ fn journal_dir(args: &JournalArgs) -> Result<PathBuf, Error> {
     }
 }
 
-async fn connect(args: &SignInArgs) -> Result<Arc<GraphClient>, Error> {
+pub(crate) async fn connect(args: &SignInArgs) -> Result<Arc<GraphClient>, Error> {
     if let Some(url) = &args.local_tenant {
         std::env::set_var(sign_in::LOCAL_TENANT_VARIABLE, url);
     }
@@ -196,7 +204,7 @@ async fn connect(args: &SignInArgs) -> Result<Arc<GraphClient>, Error> {
     }
 }
 
-fn confirm(question: &str, yes: bool) -> Result<bool, ExitCode> {
+pub(crate) fn confirm(question: &str, yes: bool) -> Result<bool, ExitCode> {
     if yes {
         return Ok(true);
     }
@@ -212,7 +220,7 @@ fn confirm(question: &str, yes: bool) -> Result<bool, ExitCode> {
 
 /// Results on standard output (for scripts), everything else on standard
 /// error. A closed pipe (`| head`) is not an error worth a panic.
-fn print_report(report: &Report, json: bool) -> ExitCode {
+pub(crate) fn print_report(report: &Report, json: bool) -> ExitCode {
     let rows = report.rows();
     let text = if json {
         export::to_json(&rows) + "\n"
@@ -326,6 +334,10 @@ pub fn main(arguments: Vec<String>) -> ExitCode {
                 Ok(code) => code,
                 Err(error) => fail(&error),
             },
+            Command::Export(args) => cli_offline::export(args).await.unwrap_or_else(|e| fail(&e)),
+            Command::Inspect(args) => cli_offline::inspect(&args).unwrap_or_else(|e| fail(&e)),
+            Command::Plan(args) => cli_offline::plan(&args).unwrap_or_else(|e| fail(&e)),
+            Command::Apply(args) => cli_offline::apply(args).await.unwrap_or_else(|e| fail(&e)),
         }
     })
 }
@@ -401,7 +413,7 @@ async fn unassign(args: UnassignArgs) -> Result<ExitCode, Error> {
     Ok(print_report(&report, args.json))
 }
 
-fn progress_line(progress: run::Progress) {
+pub(crate) fn progress_line(progress: run::Progress) {
     let waiting = progress
         .waiting_seconds
         .map(|s| format!(", waiting for Microsoft's limit ({s} s)"))
@@ -454,7 +466,7 @@ fn state_word(record: &journal::Record) -> &'static str {
 }
 
 /// The organisation the sign-in is for: runs are bound to it.
-async fn signed_in_tenant(client: &GraphClient) -> Result<Uuid, Error> {
+pub(crate) async fn signed_in_tenant(client: &GraphClient) -> Result<Uuid, Error> {
     #[derive(serde::Deserialize)]
     struct Organizations {
         value: Vec<Organization>,

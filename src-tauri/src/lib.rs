@@ -2,6 +2,7 @@
 //! crates. Rules live in `license-desk-core`, not here.
 
 pub mod cli;
+mod cli_offline;
 mod commands;
 mod demo;
 mod settings_store;

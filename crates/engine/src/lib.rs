@@ -11,3 +11,4 @@ pub mod history;
 pub mod journal;
 pub mod plan;
 pub mod run;
+pub mod saved_plan;

@@ -76,6 +76,8 @@ pub enum Selection {
     Users { users: Vec<String>, sku_ids: Vec<Uuid> },
     /// These users, every product they hold.
     EverythingOf { users: Vec<String> },
+    /// These (user, product) pairs, each once.
+    Pairs { pairs: Vec<(String, Uuid)> },
 }
 
 /// Per product, what the plan does.
@@ -169,6 +171,18 @@ impl Plan {
                 .flat_map(|asked| sku_ids.iter().map(move |sku| (asked, *sku)))
                 .map(|(asked, sku)| classify(asked, find(asked), sku))
                 .collect(),
+            Selection::Pairs { pairs } => {
+                let mut seen = HashSet::new();
+                pairs
+                    .iter()
+                    .filter(|(asked, sku)| {
+                        let person =
+                            find(asked).map_or_else(|| asked.trim().to_lowercase(), |u| u.id.to_string());
+                        seen.insert((person, *sku))
+                    })
+                    .map(|(asked, sku)| classify(asked, find(asked), *sku))
+                    .collect()
+            }
             Selection::EverythingOf { users } => distinct(users, find)
                 .flat_map(|asked| {
                     let user = find(asked);
