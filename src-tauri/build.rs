@@ -26,6 +26,12 @@ fn main() {
         "run_history",
         "export_run",
         "open_subscriptions",
+        "choose_file",
+        "open_file",
+        "recent_files",
+        "export_tenant",
+        "save_plan",
+        "check_saved_plan",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

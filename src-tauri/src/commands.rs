@@ -27,7 +27,7 @@ use crate::{demo, settings_store, sign_in};
 /// How long a browser sign-in may take before it gives up.
 const BROWSER_SIGN_IN_TIMEOUT: Duration = Duration::from_secs(300);
 
-fn internal() -> Error {
+pub(crate) fn internal() -> Error {
     Error::new(
         ErrorCode::Internal,
         "License Desk hit an internal error. Restart the app.",
@@ -79,6 +79,8 @@ pub fn clouds() -> Vec<CloudEndpoints> {
 pub struct StartupOptions {
     /// `license-desk --demo`: open the demo tenant at once.
     pub demo: bool,
+    /// `license-desk --open FILE`: open that file for review at once.
+    pub open: Option<String>,
 }
 
 #[tauri::command]
@@ -86,6 +88,7 @@ pub struct StartupOptions {
 pub fn startup_options() -> StartupOptions {
     StartupOptions {
         demo: std::env::args().skip(1).any(|a| a == "--demo"),
+        open: crate::file_to_open(&std::env::args().collect::<Vec<_>>()),
     }
 }
 
@@ -106,12 +109,13 @@ pub async fn open_demo(
     .await?;
     let overview = snapshot.overview(Some(admin.summary()));
     *open = Some(OpenTenant {
-        client: Arc::new(client),
+        client: Some(Arc::new(client)),
         snapshot,
         admin: Some(admin),
         pending_plan: None,
         keychain_account: None,
         _demo_tenant: Some(tenant_server),
+        offline: None,
     });
     set_connection(&state, Connection::Demo)?;
     Ok(overview)
@@ -277,7 +281,7 @@ pub async fn sign_out(state: State<'_, AppState>) -> Result<(), Error> {
     Ok(())
 }
 
-fn no_tenant() -> Error {
+pub(crate) fn no_tenant() -> Error {
     Error::new(
         ErrorCode::Internal,
         "No tenant is open. Sign in or open the demo first.",
@@ -439,10 +443,9 @@ fn progress_sender(on_progress: Channel<RunProgress>) -> impl Fn(run::Progress) 
 
 /// Reads the tenant again after a run, so the views show what changed.
 async fn reread(open: &mut OpenTenant) -> Result<TenantOverview, Error> {
-    open.snapshot = tenant::load(&open.client, |_| {}).await?;
-    Ok(open
-        .snapshot
-        .overview(open.admin.as_ref().map(tenant::SignedInAdmin::summary)))
+    let client = open.client()?;
+    open.snapshot = tenant::load(&client, |_| {}).await?;
+    Ok(open.overview())
 }
 
 /// Makes the run about to start the one `cancel_run` stops.
@@ -511,7 +514,7 @@ pub async fn run_plan(
     let options = run_options(&app, open)?;
     let cancel = cancellable(&state)?;
     let report = run::unassign(
-        open.client.clone(),
+        open.client()?,
         &plan,
         &options,
         progress_sender(on_progress),
@@ -536,7 +539,7 @@ pub async fn undo_run(
     let options = run_options(&app, open)?;
     let cancel = cancellable(&state)?;
     let report = run::undo(
-        open.client.clone(),
+        open.client()?,
         &path,
         &options,
         progress_sender(on_progress),
@@ -594,7 +597,7 @@ pub async fn resume_run(
     let options = run_options(&app, open)?;
     let cancel = cancellable(&state)?;
     let report = run::resume(
-        open.client.clone(),
+        open.client()?,
         &path,
         &options,
         progress_sender(on_progress),

@@ -5,6 +5,7 @@ pub mod cli;
 mod cli_offline;
 mod commands;
 mod demo;
+mod offline;
 mod settings_store;
 mod sign_in;
 mod state;
@@ -13,32 +14,40 @@ use std::process::ExitCode;
 
 /// Every command the UI may call, with the types the bindings are made from.
 pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
-    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
-        commands::get_settings,
-        commands::save_settings,
-        commands::connection_status,
-        commands::clouds,
-        commands::startup_options,
-        commands::open_demo,
-        commands::sign_in_with_browser,
-        commands::start_device_sign_in,
-        commands::finish_device_sign_in,
-        commands::sign_in_app_only,
-        commands::cancel_sign_in,
-        commands::restore_sign_in,
-        commands::sign_out,
-        commands::plan_removal,
-        commands::run_plan,
-        commands::undo_run,
-        commands::cancel_run,
-        commands::interrupted_runs,
-        commands::resume_run,
-        commands::users,
-        commands::open_subscriptions,
-        commands::user_ids,
-        commands::run_history,
-        commands::export_run,
-    ])
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(tauri_specta::collect_commands![
+            commands::get_settings,
+            commands::save_settings,
+            commands::connection_status,
+            commands::clouds,
+            commands::startup_options,
+            commands::open_demo,
+            commands::sign_in_with_browser,
+            commands::start_device_sign_in,
+            commands::finish_device_sign_in,
+            commands::sign_in_app_only,
+            commands::cancel_sign_in,
+            commands::restore_sign_in,
+            commands::sign_out,
+            commands::plan_removal,
+            commands::run_plan,
+            commands::undo_run,
+            commands::cancel_run,
+            commands::interrupted_runs,
+            commands::resume_run,
+            commands::users,
+            commands::open_subscriptions,
+            commands::user_ids,
+            commands::run_history,
+            commands::export_run,
+            offline::choose_file,
+            offline::open_file,
+            offline::recent_files,
+            offline::export_tenant,
+            offline::save_plan,
+            offline::check_saved_plan,
+        ])
+        .events(tauri_specta::collect_events![offline::FileHandedOver])
 }
 
 /// The TypeScript bindings for [`ipc`], as committed in `ui/src/lib/bindings.ts`.
@@ -50,6 +59,21 @@ pub fn typescript_bindings() -> Result<String, String> {
     let text = std::fs::read_to_string(&file).map_err(|error| error.to_string());
     let _ = std::fs::remove_file(&file);
     text
+}
+
+/// `--open FILE` among the arguments the app was started with.
+pub fn file_to_open(arguments: &[String]) -> Option<String> {
+    let at = arguments.iter().position(|a| a == "--open")?;
+    arguments.get(at + 1).cloned()
+}
+
+/// Tells the UI to open a file that came from outside the window.
+fn hand_over(app: &tauri::AppHandle, path: std::path::PathBuf) {
+    use tauri_specta::Event;
+    let _ = offline::FileHandedOver {
+        path: path.display().to_string(),
+    }
+    .emit(app);
 }
 
 /// Brings the window already open to the front (a second start of the app).
@@ -71,9 +95,13 @@ pub fn run() -> ExitCode {
     let ipc = ipc();
     let app = tauri::Builder::default()
         // First, so a second start only hands over to the window already open.
-        .plugin(tauri_plugin_single_instance::init(|app, _arguments, _folder| {
-            focus_main_window(app)
+        .plugin(tauri_plugin_single_instance::init(|app, arguments, folder| {
+            focus_main_window(app);
+            if let Some(path) = file_to_open(&arguments) {
+                hand_over(app, std::path::Path::new(&folder).join(path));
+            }
         }))
+        .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_opener::init())
         .manage(state::AppState::default())
@@ -81,6 +109,13 @@ pub fn run() -> ExitCode {
         .setup(move |app| {
             ipc.mount_events(app);
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                if let Some(path) = paths.first() {
+                    hand_over(tauri::Manager::app_handle(window), path.clone());
+                }
+            }
         })
         .run(tauri::generate_context!("../tauri.conf.json"));
     match app {

@@ -136,12 +136,13 @@ pub async fn open(
         remembered: keychain_account.is_some(),
     };
     let open = OpenTenant {
-        client: Arc::new(client),
+        client: Some(Arc::new(client)),
         snapshot,
         admin,
         pending_plan: None,
         keychain_account,
         _demo_tenant: None,
+        offline: None,
     };
     Ok((open, signed_in, connection))
 }

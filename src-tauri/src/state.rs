@@ -25,7 +25,8 @@ pub struct AppState {
 }
 
 pub struct OpenTenant {
-    pub client: Arc<GraphClient>,
+    /// `None` for a file reviewed offline: nothing can change then.
+    pub client: Option<Arc<GraphClient>>,
     pub snapshot: TenantPicture,
     pub admin: Option<SignedInAdmin>,
     /// The plan shown to the admin, waiting for their confirmation.
@@ -35,4 +36,27 @@ pub struct OpenTenant {
     /// The demo tenant's server, while the demo is open: it stops when
     /// dropped, so it is held here and never read.
     pub _demo_tenant: Option<Emulator>,
+    /// For a file: what it is and cannot tell, as the views show it.
+    pub offline: Option<license_desk_core::overview::OfflineFile>,
+}
+
+impl OpenTenant {
+    /// The live tenant's client; a file opened offline has none.
+    pub fn client(&self) -> Result<Arc<GraphClient>, license_desk_core::Error> {
+        self.client.clone().ok_or_else(|| {
+            license_desk_core::Error::new(
+                license_desk_core::ErrorCode::OfflineReadOnly,
+                "This is a file opened for review: nothing in a tenant can change from here. Save the plan, then sign in and apply it.",
+            )
+        })
+    }
+
+    /// The overview the views show, with the file's notes when offline.
+    pub fn overview(&self) -> license_desk_core::overview::TenantOverview {
+        let mut overview = self
+            .snapshot
+            .overview(self.admin.as_ref().map(SignedInAdmin::summary));
+        overview.offline = self.offline.clone();
+        overview
+    }
 }

@@ -20,8 +20,9 @@ pub enum Connection {
         cloud: Cloud,
         local: Option<String>,
     },
-    /// An exported file, reviewed offline and read-only.
-    OfflineFile { file: String },
+    /// An exported file, reviewed offline and read-only; `taken_at` in
+    /// seconds since the Unix epoch, where known.
+    OfflineFile { file: String, taken_at: Option<u32> },
 }
 
 #[cfg(test)]
@@ -46,10 +47,11 @@ mod tests {
         );
         assert_eq!(
             serde_json::to_value(Connection::OfflineFile {
-                file: "export.csv".into()
+                file: "export.csv".into(),
+                taken_at: Some(1)
             })
             .unwrap(),
-            json!({"kind": "offline_file", "file": "export.csv"})
+            json!({"kind": "offline_file", "file": "export.csv", "taken_at": 1})
         );
     }
 }

@@ -71,6 +71,8 @@ pub enum ErrorCode {
     FileNotUsable,
     /// A saved plan is of another tenant than the one signed in.
     PlanOfAnotherTenant,
+    /// What is open is a file, reviewed offline: nothing can change.
+    OfflineReadOnly,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, thiserror::Error)]
@@ -160,6 +162,7 @@ mod tests {
             (ErrorCode::InvalidInput, "invalid_input"),
             (ErrorCode::FileNotUsable, "file_not_usable"),
             (ErrorCode::PlanOfAnotherTenant, "plan_of_another_tenant"),
+            (ErrorCode::OfflineReadOnly, "offline_read_only"),
         ];
         for (code, name) in pinned {
             assert_eq!(serde_json::to_value(code).unwrap(), json!(name));

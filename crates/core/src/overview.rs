@@ -65,6 +65,92 @@ pub struct TenantOverview {
     pub users_licensed: u32,
     /// Disabled accounts that still hold at least one license.
     pub disabled_with_licenses: u32,
+    /// Set when the picture comes from a file: what it is and what it
+    /// cannot tell.
+    pub offline: Option<OfflineFile>,
+}
+
+/// A file opened for review with no sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OfflineFile {
+    /// The file's name.
+    pub file: String,
+    /// The format in words ("Microsoft 365 admin center user export").
+    pub format_name: String,
+    /// When the picture was taken (seconds since the Unix epoch): as the
+    /// file says, or else when the file was last saved.
+    pub taken_at: Option<u32>,
+    /// `taken_at` is the file's own date, not one the file states.
+    pub taken_at_is_file_date: bool,
+    /// Every user of the tenant is in the file.
+    pub complete: bool,
+    /// The file says which licenses come from groups.
+    pub knows_groups: bool,
+    /// The file says which service plans are switched off.
+    pub knows_disabled_plans: bool,
+    /// The file gives users' object ids (otherwise they are matched by
+    /// user name when a plan is applied).
+    pub knows_object_ids: bool,
+    /// The file gives paid seats per product.
+    pub knows_seats: bool,
+    /// What the admin should know about the file, in words.
+    pub warnings: Vec<String>,
+}
+
+/// What changed for one item of a saved plan since its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanDrift {
+    /// As the file showed it.
+    Unchanged,
+    /// The license is already gone.
+    AlreadyGone,
+    /// The user now holds it through a group (only, or as well).
+    NowThroughGroup,
+    /// No such user any more.
+    UserGone,
+    /// The same person (same object id) under another user name.
+    Renamed,
+    /// The tenant no longer has the product.
+    ProductGone,
+    /// The file's name fitted several products; what the user really holds
+    /// decided which.
+    Resolved,
+    /// The file's name fits several products the user holds: nothing is
+    /// done, as it cannot be told which was meant.
+    StillAmbiguous,
+    /// Not a name License Desk knows, so it cannot be applied.
+    UnknownProduct,
+}
+
+/// One item of a saved plan that changed since its file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanDriftRow {
+    pub user_principal_name: String,
+    pub display_name: Option<String>,
+    /// The user name the tenant has now, when it differs.
+    pub now_user_principal_name: Option<String>,
+    pub product: String,
+    pub drift: PlanDrift,
+}
+
+/// A saved plan checked against the live tenant, before it runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedPlanCheck {
+    /// The file the plan was made from.
+    pub from_file: String,
+    /// When that file's picture was taken, where known.
+    pub taken_at: Option<u32>,
+    /// Users were matched by user name: the file had no object ids.
+    pub matched_by_user_name: bool,
+    pub items: u32,
+    /// Only the items that changed since the file.
+    pub changed: Vec<PlanDriftRow>,
+    /// What will be done now, as any plan is shown.
+    pub preview: PlanPreview,
 }
 
 /// How far reading a tenant has come.

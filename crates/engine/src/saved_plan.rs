@@ -37,6 +37,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+pub use license_desk_core::overview::PlanDrift as Drift;
 use license_desk_core::{Error, ErrorCode};
 use license_desk_tenant::export::{iso_utc, parse_iso_utc};
 use license_desk_tenant::model::User;
@@ -89,32 +90,6 @@ pub struct SavedProduct {
     pub part_number: Option<String>,
     pub written_as: Option<String>,
     pub sku_ids: Vec<Uuid>,
-}
-
-/// What changed for one item between the file and the live tenant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Drift {
-    /// As the file showed it.
-    Unchanged,
-    /// The license is already gone.
-    AlreadyGone,
-    /// The user now holds it through a group (only, or as well).
-    NowThroughGroup,
-    /// No such user any more.
-    UserGone,
-    /// The same person (same object id) under another user name.
-    Renamed,
-    /// The tenant no longer has the product.
-    ProductGone,
-    /// The file's name fitted several products; what the user really holds
-    /// decided which.
-    Resolved,
-    /// The file's name fits several products the user holds: it cannot be
-    /// told which was meant, so nothing is done.
-    StillAmbiguous,
-    /// Not a name License Desk knows, so it cannot be applied.
-    UnknownProduct,
 }
 
 /// One item of a saved plan as it stands against the live tenant.

@@ -260,7 +260,7 @@ impl TenantPicture {
                 }
             })
             .collect();
-        let licensed = |u: &&User| !u.assigned_licenses.is_empty();
+        let licensed = |u: &&User| !u.license_assignment_states.is_empty();
         TenantOverview {
             tenant_name: self.organization.display_name.clone(),
             admin,
@@ -273,6 +273,8 @@ impl TenantPicture {
                 .filter(licensed)
                 .filter(|u| u.account_enabled == Some(false))
                 .count() as u32,
+            // What a file is and cannot tell is the opener's to say.
+            offline: None,
         }
     }
 }
