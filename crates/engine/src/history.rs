@@ -48,7 +48,13 @@ pub fn entries(records: &[Record], product_name: impl Fn(Uuid) -> String) -> Vec
                 .map(|i| i.sku_id)
                 .filter(|s| !s.is_nil())
                 .collect();
-            let users: BTreeSet<&str> = record.items.iter().map(|i| i.user.as_str()).collect();
+            let users: BTreeSet<&str> = record
+                .items
+                .iter()
+                .enumerate()
+                .filter(|(index, _)| !record.unreadable.contains(index))
+                .map(|(_, i)| i.user.as_str())
+                .collect();
             RunEntry {
                 run: record.run.to_string(),
                 started_at: record.started_at.min(u64::from(u32::MAX)) as u32,
@@ -102,6 +108,7 @@ mod tests {
             finished_entry: finished,
             cancelled_entry: false,
             damage: Vec::new(),
+            unreadable: BTreeSet::new(),
         }
     }
 

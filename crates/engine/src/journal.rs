@@ -305,6 +305,10 @@ pub struct Record {
     pub cancelled_entry: bool,
     /// Lines that could not be used.
     pub damage: Vec<Damage>,
+    /// Items whose `planned` line was lost to damage (later items were
+    /// still read): they stand in `items` as placeholders naming no one,
+    /// and nothing is done about them.
+    pub unreadable: BTreeSet<usize>,
 }
 
 impl Record {
@@ -313,10 +317,20 @@ impl Record {
     pub fn missing_items(&self) -> usize {
         self.planned
             .map_or(0, |planned| planned.saturating_sub(self.items.len()))
+            + self.unreadable.len()
     }
 
     fn unsettled(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..self.items.len()).filter(|i| !self.outcomes.contains_key(i))
+        (0..self.items.len()).filter(|i| !self.outcomes.contains_key(i) && !self.unreadable.contains(i))
+    }
+
+    /// Items recorded as done whose planned line can still be read: what an
+    /// undo can put back.
+    pub fn done_items(&self) -> impl Iterator<Item = &PlanItem> + '_ {
+        self.outcomes
+            .iter()
+            .filter(|(i, o)| **o == Outcome::Done && !self.unreadable.contains(i))
+            .map(|(i, _)| &self.items[*i])
     }
 
     /// Items that may have been sent and have no outcome: check them against
@@ -458,6 +472,7 @@ pub fn parse(bytes: &[u8]) -> Result<Record, (usize, String)> {
                 finished_entry: false,
                 cancelled_entry: false,
                 damage: Vec::new(),
+                unreadable: BTreeSet::new(),
             }
         }
         Ok(_) => return Err((1, "the first entry is not `started`".into())),
@@ -484,9 +499,15 @@ pub fn parse(bytes: &[u8]) -> Result<Record, (usize, String)> {
         match entry {
             Entry::Started { .. } => damage("a second `started`".into()),
             Entry::Planned { item, plan } => {
-                if item != record.items.len() || record.planned.is_some_and(|p| item >= p) {
+                let counted = record.planned.is_none_or(|p| item < p);
+                if item < record.items.len() || !counted {
                     damage(format!("item {item} planned out of order"));
                 } else {
+                    // Items skipped over had their planned lines damaged.
+                    for lost in record.items.len()..item {
+                        record.unreadable.insert(lost);
+                        record.items.push(PlanItem::unreadable(lost));
+                    }
                     record.items.push(plan);
                 }
             }
@@ -498,7 +519,9 @@ pub fn parse(bytes: &[u8]) -> Result<Record, (usize, String)> {
                 }
             }
             Entry::Outcome { item, outcome } => {
-                if item < record.items.len() {
+                if record.unreadable.contains(&item) {
+                    // Of an item nobody can name: nothing to settle or undo.
+                } else if item < record.items.len() {
                     record.outcomes.insert(item, outcome);
                 } else {
                     damage(format!("an outcome for item {item}, which was never planned"));
@@ -512,7 +535,12 @@ pub fn parse(bytes: &[u8]) -> Result<Record, (usize, String)> {
 }
 
 fn record_damage(damage: &mut Vec<Damage>, line: usize, mut why: String) {
-    why.truncate(200);
+    // Cut long reasons to 200 bytes, on a character boundary.
+    let cut = (0..=why.len().min(200))
+        .rev()
+        .find(|&i| why.is_char_boundary(i))
+        .unwrap_or(0);
+    why.truncate(cut);
     damage.push(Damage { line, why });
 }
 

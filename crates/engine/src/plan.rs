@@ -61,6 +61,21 @@ pub struct PlanItem {
     pub verdict: Verdict,
 }
 
+impl PlanItem {
+    /// Stands in for an item whose record was lost: it names no one and
+    /// nothing is ever sent for it.
+    pub fn unreadable(index: usize) -> PlanItem {
+        PlanItem {
+            user: format!("(item {index}: its record is damaged)"),
+            user_id: None,
+            user_principal_name: None,
+            sku_id: Uuid::nil(),
+            disabled_plans_before: Vec::new(),
+            verdict: Verdict::AlreadyGone,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
@@ -235,7 +250,7 @@ impl Plan {
 /// dropped.
 pub fn users_listed(text: &str) -> Vec<String> {
     text.lines()
-        .map(|l| l.trim_start_matches('\u{feff}').trim())
+        .map(|l| l.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}'))
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(str::to_owned)
         .collect()

@@ -200,12 +200,7 @@ pub async fn undo(
             "Only a run that removed licenses can be undone.",
         ));
     }
-    let removed: Vec<PlanItem> = record
-        .outcomes
-        .iter()
-        .filter(|(_, o)| **o == Outcome::Done)
-        .map(|(i, _)| record.items[*i].clone())
-        .collect();
+    let removed: Vec<PlanItem> = record.done_items().cloned().collect();
     start(
         client,
         RunKind::Undo,
