@@ -168,7 +168,14 @@ pub fn is_ours(bytes: &[u8]) -> bool {
 /// Reads our export into a picture.
 pub fn read(bytes: &[u8], file_name: &str) -> Result<TenantPicture, Error> {
     let unusable = |message: String| Error::new(ErrorCode::FileNotUsable, message);
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+    // The version first (the rest skipped unread), so a newer file is
+    // refused by its version, not by a field this version does not know.
+    #[derive(Deserialize)]
+    struct Head {
+        #[serde(default)]
+        version: u64,
+    }
+    let head: Head = serde_json::from_slice(bytes).map_err(|e| {
         unusable(format!(
             "{file_name} is a License Desk export but is damaged at line {}, column {}: {}. Export the tenant again.",
             e.line(),
@@ -176,10 +183,7 @@ pub fn read(bytes: &[u8], file_name: &str) -> Result<TenantPicture, Error> {
             e
         ))
     })?;
-    let version = value
-        .get("version")
-        .and_then(serde_json::Value::as_u64)
-        .unwrap_or(0);
+    let version = head.version;
     if version > u64::from(VERSION) {
         return Err(unusable(format!(
             "{file_name} was written by a newer License Desk (export format version {version}; this one reads up to {VERSION}). Update License Desk to open it."
@@ -190,9 +194,10 @@ pub fn read(bytes: &[u8], file_name: &str) -> Result<TenantPicture, Error> {
             "{file_name} says it is a License Desk export but has no format version."
         )));
     }
-    let file: ExportFile = serde_json::from_value(value).map_err(|e| {
+    let file: ExportFile = serde_json::from_slice(bytes).map_err(|e| {
         unusable(format!(
-            "{file_name} is a License Desk export version {version}, but {e}. Export the tenant again."
+            "{file_name} is a License Desk export version {version}, but line {}: {e}. Export the tenant again.",
+            e.line()
         ))
     })?;
     let taken_at = parse_iso_utc(&file.taken_at);
