@@ -132,7 +132,8 @@ fn main() {
     println!("| file | size | open to a usable Users view (median of {RUNS}) | picture's resident memory |");
     println!("|---|---|---|---|");
     let only = std::env::args().nth(1);
-    let kinds: [(&str, &str, fn() -> Vec<u8>); 2] = [
+    type Maker = fn() -> Vec<u8>;
+    let kinds: [(&str, &str, Maker); 2] = [
         ("csv", "admin center CSV", admin_center_csv),
         ("export", "License Desk export", our_export),
     ];
