@@ -55,3 +55,14 @@ export function formatDate(seconds: number): string {
 export function formatMoney(hundredths: number, currency: string): string {
   return new Intl.NumberFormat(locale(), { style: "currency", currency }).format(hundredths / 100);
 }
+
+/** A day (seconds since 1970) as the current language writes dates. */
+export function formatDay(seconds: number): string {
+  return new Intl.DateTimeFormat(locale(), { dateStyle: "medium" }).format(new Date(seconds * 1000));
+}
+
+/** How long ago a moment was, in whole days ("today", "3 days ago"). */
+export function daysAgo(seconds: number, now: number = Date.now()): string {
+  const days = Math.max(0, Math.floor((now / 1000 - seconds) / 86_400));
+  return days === 0 ? t("status.today") : tn("status.daysAgo", days);
+}

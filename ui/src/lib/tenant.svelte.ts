@@ -7,6 +7,7 @@ import {
   type AppError_Serialize,
   type DeviceCodePrompt,
   type LoadProgress_Deserialize,
+  type SavedPlanCheck_Serialize,
   type SignedIn_Serialize,
   type TenantOverview,
 } from "./bindings";
@@ -25,7 +26,10 @@ export const tenant = $state<{
   notRemembered: boolean;
   /** At start, until the keychain has been asked for a kept sign-in. */
   restoring: boolean;
+  /** The file being read, while one is. */
+  openingFile: string | null;
 }>({
+  openingFile: null,
   restoring: true,
   overview: null,
   progress: null,
@@ -114,6 +118,79 @@ export async function signInAppOnly(
   );
 }
 
+/** Opens a file for review with no sign-in. A file that cannot be used
+ * leaves everything as it was and says why (the message names the file,
+ * the line and what to export instead). */
+export async function openFile(path: string, onConnected: () => void): Promise<boolean> {
+  tenant.restoring = false;
+  if (tenant.loading) return false;
+  tenant.openingFile = path;
+  const opened = await opening(() => commands.openFile(path), (overview) => overview, onConnected);
+  tenant.openingFile = null;
+  return opened !== null;
+}
+
+/** Asks for a file with the system's dialog, then opens it. */
+export async function chooseAndOpenFile(onConnected: () => void): Promise<void> {
+  tenant.error = null;
+  const chosen = await commands.chooseFile("open_tenant_file");
+  if (chosen.status === "error") tenant.error = chosen.error.message;
+  else if (chosen.data) await openFile(chosen.data, onConnected);
+}
+
+/** The open tenant is a file, reviewed offline: plans are saved, not run. */
+export function isOffline(): boolean {
+  return tenant.overview?.offline != null;
+}
+
+/** The file's name from a path, on any platform. */
+export function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() || path;
+}
+
+/** A saved plan being applied: its check against the live tenant, once
+ * answered (what changed since the file, and the plan to confirm). */
+export const savedPlan = $state<{
+  path: string | null;
+  result: Outcome<SavedPlanCheck_Serialize> | null;
+}>({ path: null, result: null });
+
+/** Checks a saved plan against the open tenant and shows the apply dialog. */
+export async function applySavedPlan(path: string): Promise<void> {
+  savedPlan.path = path;
+  savedPlan.result = null;
+  const result = await commands.checkSavedPlan(path);
+  if (savedPlan.path === path) savedPlan.result = result;
+}
+
+export function closeSavedPlan(): void {
+  savedPlan.path = null;
+  savedPlan.result = null;
+}
+
+/** Asks for a saved plan with the system's dialog, then checks it. */
+export async function chooseSavedPlan(): Promise<void> {
+  const chosen = await commands.chooseFile("open_plan");
+  if (chosen.status === "error") tenant.error = chosen.error.message;
+  else if (chosen.data) await applySavedPlan(chosen.data);
+}
+
+/** A file handed over from outside the window (dropped on it, or given to
+ * a second start). While a tenant that can change is open, a saved plan
+ * goes to the apply flow; anything else is opened for review. */
+export async function handOver(path: string, onConnected: () => void): Promise<void> {
+  if (tenant.overview && !isOffline() && /\.json$/i.test(path)) {
+    const result = await commands.checkSavedPlan(path);
+    // Not a plan at all: try it as a tenant's picture.
+    if (result.status === "ok" || result.error.code !== "file_not_usable") {
+      savedPlan.path = path;
+      savedPlan.result = result;
+      return;
+    }
+  }
+  await openFile(path, onConnected);
+}
+
 /** Signs in with what the keychain kept, if anything. */
 export async function restoreSignIn(onConnected: () => void): Promise<void> {
   tenant.restoring = true;
@@ -137,7 +214,7 @@ export async function signOut(onDisconnected: () => void): Promise<void> {
   if (result.status === "error") {
     tenant.error = result.error.message;
   }
-  Object.assign(tenant, { overview: null, progress: null, notRemembered: false });
+  Object.assign(tenant, { overview: null, progress: null, notRemembered: false, restoring: false });
   onDisconnected();
 }
 

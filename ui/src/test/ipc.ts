@@ -1,7 +1,14 @@
 // A stand-in for the Rust side in UI unit tests: records every call and
 // answers like the real commands would.
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import type { Connection, RunEntry_Serialize, Settings, TenantOverview, UserQuery_Deserialize } from "../lib/bindings";
+import type {
+  Connection,
+  RunEntry_Serialize,
+  SavedPlanCheck_Serialize,
+  Settings,
+  TenantOverview,
+  UserQuery_Deserialize,
+} from "../lib/bindings";
 
 export const demoUsers = Array.from({ length: 250 }, (_, i) => ({
   id: `id-${i}`,
@@ -34,6 +41,53 @@ export const demoOverview: TenantOverview = {
   disabledWithLicenses: 7,
 };
 
+/** An admin center CSV as the file importer describes it: no groups, no
+ * disabled plans, no seats; one product name it could not tell apart. */
+export const fileOverview: TenantOverview = {
+  tenantName: "contoso.com",
+  admin: null,
+  products: [
+    { skuId: "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46", partNumber: "SPB", name: "Microsoft 365 Business Premium", status: "enabled", seats: 0, assigned: 86, available: 0, selfService: false },
+    { skuId: "00000000-0000-0000-0000-00000000e5e5", partNumber: "Office 365 E5", name: "Office 365 E5", status: "enabled", seats: 0, assigned: 3, available: 0, selfService: false },
+  ],
+  usersTotal: 250,
+  usersLicensed: 240,
+  disabledWithLicenses: 2,
+  offline: {
+    file: "users_9_15_2025 9_17_18 PM.csv",
+    formatName: "Microsoft 365 admin center user export",
+    takenAt: 1_795_000_000,
+    takenAtIsFileDate: true,
+    complete: true,
+    knowsGroups: false,
+    knowsDisabledPlans: false,
+    knowsObjectIds: true,
+    knowsSeats: false,
+    warnings: ["\"Office 365 E5\" fits several products (with and without Teams): it is shown as written and nothing is planned for it until applied."],
+  },
+};
+
+/** A saved plan checked against the live tenant: three items changed. */
+export const planCheck: SavedPlanCheck_Serialize = {
+  fromFile: "License Desk export Northwind Traders 2026-11-20.json",
+  takenAt: 1_795_000_000,
+  matchedByUserName: true,
+  items: 4,
+  changed: [
+    { userPrincipalName: "gone@northwindtraders.example", displayName: "Gone Person", nowUserPrincipalName: null, product: "Microsoft 365 Business Premium", drift: "user_gone" },
+    { userPrincipalName: "group@northwindtraders.example", displayName: "Group Person", nowUserPrincipalName: null, product: "Microsoft 365 Business Premium", drift: "now_through_group" },
+    { userPrincipalName: "removed@northwindtraders.example", displayName: null, nowUserPrincipalName: null, product: "Microsoft 365 Business Premium", drift: "already_gone" },
+  ],
+  preview: {
+    product: "Microsoft 365 Business Premium",
+    willRemove: 1,
+    seatsFreed: 1,
+    seatStays: 0,
+    cannot: 3,
+    notes: [{ user: "group@northwindtraders.example", verdict: "inherited_only", groups: ["Sales licenses"] }],
+  },
+};
+
 export interface FakeBackend {
   settings: Settings;
   connection: Connection;
@@ -44,6 +98,14 @@ export interface FakeBackend {
   restored?: { overview: TenantOverview; remembered: boolean };
   interrupted?: { run: string; settled: number; total: number; undo: boolean }[];
   history?: RunEntry_Serialize[];
+  /** `--open FILE` at start. */
+  startOpen?: string;
+  recent?: string[];
+  /** What the native dialog answers, by purpose (absent: cancelled). */
+  chosen?: Partial<Record<string, string>>;
+  /** The answer to opening a file: its overview, or the error. */
+  fileError?: { code: string; message: string };
+  planError?: { code: string; message: string };
 }
 
 export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
@@ -68,7 +130,23 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
       case "connection_status":
         return backend.connection;
       case "startup_options":
-        return { demo: backend.startDemo ?? false };
+        return { demo: backend.startDemo ?? false, open: backend.startOpen ?? null };
+      case "recent_files":
+        return backend.recent ?? [];
+      case "choose_file":
+        return backend.chosen?.[(args as { purpose: string }).purpose] ?? null;
+      case "open_file": {
+        if (backend.fileError) throw backend.fileError;
+        const path = (args as { path: string }).path;
+        backend.connection = { kind: "offline_file", file: path.split("/").pop()!, taken_at: fileOverview.offline!.takenAt ?? null };
+        return fileOverview;
+      }
+      case "export_tenant":
+      case "save_plan":
+        return (args as { path: string }).path;
+      case "check_saved_plan":
+        if (backend.planError) throw backend.planError;
+        return planCheck;
       case "restore_sign_in":
         return backend.restored ?? null;
       case "sign_out":
@@ -128,6 +206,6 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
       default:
         throw new Error(`unexpected command ${cmd}`);
     }
-  });
+  }, { shouldMockEvents: true });
   return backend;
 }
