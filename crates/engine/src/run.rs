@@ -7,7 +7,7 @@
 //! item whose answer was lost is checked against the tenant before anything
 //! is sent again, so no change is lost or made twice.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -110,20 +110,49 @@ impl Report {
     }
 }
 
-/// The request that makes (or, for an undo, reverses) one item.
-fn request(kind: RunKind, item: &PlanItem) -> Request {
-    let user = item
-        .user_id
+/// How an item's user is addressed in Graph: by id when known.
+fn user_key(item: &PlanItem) -> String {
+    item.user_id
         .map(|id| id.to_string())
-        .unwrap_or_else(|| item.user.clone());
+        .unwrap_or_else(|| item.user.clone())
+}
+
+/// The one request that makes (or, for an undo, reverses) every item of
+/// `group`, all of one user: one write for the person, however many
+/// products.
+fn request(kind: RunKind, items: &[PlanItem], group: &[usize]) -> Request {
+    let user = user_key(&items[group[0]]);
     let body = match kind {
-        RunKind::Unassign => json!({"addLicenses": [], "removeLicenses": [item.sku_id]}),
+        RunKind::Unassign => json!({
+            "addLicenses": [],
+            "removeLicenses": group.iter().map(|&i| items[i].sku_id).collect::<Vec<_>>()
+        }),
         RunKind::Undo => json!({
-            "addLicenses": [{"skuId": item.sku_id, "disabledPlans": item.disabled_plans_before}],
+            "addLicenses": group
+                .iter()
+                .map(|&i| json!({"skuId": items[i].sku_id, "disabledPlans": items[i].disabled_plans_before}))
+                .collect::<Vec<_>>(),
             "removeLicenses": []
         }),
     };
     Request::post(format!("/users/{user}/assignLicense"), body)
+}
+
+/// `indices` by user, in order of first appearance: one group a person.
+fn by_user(items: &[PlanItem], indices: &[usize]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for &index in indices {
+        let key = user_key(&items[index]).to_lowercase();
+        match at.get(&key) {
+            Some(&group) => groups[group].push(index),
+            None => {
+                at.insert(key, groups.len());
+                groups.push(vec![index]);
+            }
+        }
+    }
+    groups
 }
 
 fn outcome_of(kind: RunKind, item: &PlanItem, answer: &Answer) -> Outcome {
@@ -285,35 +314,23 @@ async fn check_tenant(
     indices: &[usize],
 ) -> Result<(Vec<usize>, Vec<usize>), Error> {
     let (mut made, mut not_made) = (Vec::new(), Vec::new());
-    for chunk in indices.chunks(BATCH_SIZE) {
+    let groups = by_user(items, indices);
+    // One read a person, however many of their items are in question.
+    for chunk in groups.chunks(BATCH_SIZE) {
         let reads: Vec<Request> = chunk
             .iter()
-            .map(|&i| {
-                let user = items[i]
-                    .user_id
-                    .map(|id| id.to_string())
-                    .unwrap_or_else(|| items[i].user.clone());
+            .map(|group| {
+                let user = user_key(&items[group[0]]);
                 Request::get(format!("/users/{user}?$select=id,licenseAssignmentStates"))
             })
             .collect();
-        for (&index, answer) in chunk.iter().zip(client.batch(&reads).await?) {
-            let item = &items[index];
-            let done = match answer.status {
+        for (group, answer) in chunk.iter().zip(client.batch(&reads).await?) {
+            let states: Option<States> = match answer.status {
                 // The user is gone: nothing of theirs is left to change.
-                404 => true,
-                200..=299 => {
-                    let states: States = serde_json::from_value(answer.body).unwrap_or(States {
-                        license_assignment_states: Vec::new(),
-                    });
-                    let held_directly = states
-                        .license_assignment_states
-                        .iter()
-                        .any(|s| s.sku_id == item.sku_id && s.assigned_by_group.is_none());
-                    match kind {
-                        RunKind::Unassign => !held_directly,
-                        RunKind::Undo => held_directly,
-                    }
-                }
+                404 => None,
+                200..=299 => Some(serde_json::from_value(answer.body).unwrap_or(States {
+                    license_assignment_states: Vec::new(),
+                })),
                 _ => {
                     return Err(GraphFailure::from_body(
                         answer.status,
@@ -323,10 +340,22 @@ async fn check_tenant(
                     .into_error())
                 }
             };
-            if done {
-                made.push(index);
-            } else {
-                not_made.push(index);
+            for &index in group {
+                let done = states.as_ref().is_none_or(|states| {
+                    let held_directly = states
+                        .license_assignment_states
+                        .iter()
+                        .any(|s| s.sku_id == items[index].sku_id && s.assigned_by_group.is_none());
+                    match kind {
+                        RunKind::Unassign => !held_directly,
+                        RunKind::Undo => held_directly,
+                    }
+                });
+                if done {
+                    made.push(index);
+                } else {
+                    not_made.push(index);
+                }
             }
         }
     }
@@ -391,17 +420,37 @@ async fn send(
     items: &[PlanItem],
     batch: &[usize],
 ) -> Result<(), Error> {
-    let requests: Vec<Request> = batch.iter().map(|&i| request(kind, &items[i])).collect();
-    let mut answered: Vec<(usize, Answer)> = Vec::new();
     let mut failure = None;
-    for (&item, result) in batch.iter().zip(client.batch_each(&requests).await) {
-        match result {
-            Ok(answer) => answered.push((item, answer)),
-            Err(error) if error.code == ErrorCode::OutcomeUnknown => {}
-            Err(error) => failure = failure.or(Some(error)),
+    let mut refused: Vec<usize> = Vec::new();
+    for chunk in by_user(items, batch).chunks(BATCH_SIZE) {
+        let requests: Vec<Request> = chunk.iter().map(|group| request(kind, items, group)).collect();
+        let mut answered: Vec<(usize, Answer)> = Vec::new();
+        for (group, result) in chunk.iter().zip(client.batch_each(&requests).await) {
+            match result {
+                Ok(answer) if (200..300).contains(&answer.status) || group.len() == 1 => {
+                    answered.extend(group.iter().map(|&item| (item, answer.clone())));
+                }
+                // Graph checks a whole call before changing anything: one
+                // product it refuses sinks the others, which go again alone.
+                Ok(_) => refused.extend(group),
+                Err(error) if error.code == ErrorCode::OutcomeUnknown => {}
+                Err(error) => failure = failure.or(Some(error)),
+            }
         }
+        record_answers(shared, kind, items, &answered)?;
     }
-    record_answers(shared, kind, items, &answered)?;
+    for chunk in refused.chunks(BATCH_SIZE) {
+        let requests: Vec<Request> = chunk.iter().map(|&item| request(kind, items, &[item])).collect();
+        let mut answered: Vec<(usize, Answer)> = Vec::new();
+        for (&item, result) in chunk.iter().zip(client.batch_each(&requests).await) {
+            match result {
+                Ok(answer) => answered.push((item, answer)),
+                Err(error) if error.code == ErrorCode::OutcomeUnknown => {}
+                Err(error) => failure = failure.or(Some(error)),
+            }
+        }
+        record_answers(shared, kind, items, &answered)?;
+    }
     failure.map_or(Ok(()), Err)
 }
 
@@ -486,7 +535,11 @@ async fn execute(
     };
 
     let items: Arc<Vec<PlanItem>> = Arc::new(record.items.clone());
-    let batches: Vec<Vec<usize>> = to_send.chunks(BATCH_SIZE).map(<[usize]>::to_vec).collect();
+    // Twenty people a batch, each person's items in one request.
+    let batches: Vec<Vec<usize>> = by_user(&items, &to_send)
+        .chunks(BATCH_SIZE)
+        .map(|people| people.concat())
+        .collect();
     let mut queue = batches.into_iter();
     let mut in_flight: JoinSet<Result<usize, Error>> = JoinSet::new();
     let mut limit = 2.min(options.max_in_flight.max(1));
@@ -540,14 +593,10 @@ async fn execute(
         }
         let (made, missing) = check_tenant(&client, kind, &items, &lost).await?;
         record_made(&shared, &made)?;
-        for chunk in missing.chunks(BATCH_SIZE) {
-            write(
-                &shared,
-                &[Entry::Sending {
-                    items: chunk.to_vec(),
-                }],
-            )?;
-            send(&client, &shared, kind, &items, chunk).await?;
+        for people in by_user(&items, &missing).chunks(BATCH_SIZE) {
+            let chunk = people.concat();
+            write(&shared, &[Entry::Sending { items: chunk.clone() }])?;
+            send(&client, &shared, kind, &items, &chunk).await?;
         }
     }
 

@@ -367,3 +367,199 @@ async fn a_faulty_tenant_and_interruptions_still_end_exactly_as_planned() {
     assert_same_tenant(tenant.directory(|d| d.tenant().clone()), &before);
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// Successful license writes the tenant received so far.
+fn license_writes(tenant: &Emulator) -> usize {
+    tenant
+        .request_log()
+        .iter()
+        .filter(|e| e.method == "POST" && e.status == 200 && e.path.ends_with("/assignLicense"))
+        .count()
+}
+
+#[tokio::test]
+async fn every_license_of_a_person_goes_in_one_write_and_comes_back_in_one() {
+    let mut config = Config::new(generate::tenant("Merged", 200, 41));
+    config.throttle = ThrottleMode::Scaled(0.01);
+    let (tenant, client) = connect(config).await;
+    let before = tenant.directory(|d| d.tenant().clone());
+    let picture = snapshot(&client).await;
+    // Products with seats to spare, so that undo can take them all again
+    // (a tenant over its seats refuses new assignments).
+    let products: Vec<uuid::Uuid> = picture
+        .products
+        .iter()
+        .filter(|p| p.prepaid_units.enabled >= p.consumed_units)
+        .map(|p| p.sku_id)
+        .collect();
+    let people: Vec<String> = picture
+        .users
+        .iter()
+        .filter(|u| {
+            u.assigned_licenses
+                .iter()
+                .filter(|l| products.contains(&l.sku_id))
+                .count()
+                >= 2
+        })
+        .map(|u| u.id.to_string())
+        .collect();
+    assert!(people.len() > 10, "{}", people.len());
+    let plan = Plan::new(
+        &picture,
+        &Selection::Users {
+            users: people.clone(),
+            sku_ids: products,
+        },
+    );
+    let sends = plan.items.iter().filter(|i| i.verdict.will_send()).count();
+    assert!(sends > people.len(), "several products a person");
+
+    let dir = journal_dir();
+    let options = RunOptions::new(&dir, tenant.tenant_id());
+    let report = run::unassign(client.clone(), &plan, &options, |_| {}, Cancel::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        report.count(|o| *o == Outcome::Done),
+        sends,
+        "each item keeps its own outcome"
+    );
+    let writers = plan
+        .items
+        .iter()
+        .filter(|i| i.verdict.will_send())
+        .map(|i| i.user_id)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    assert_eq!(license_writes(&tenant), writers, "one write a person");
+
+    let undone = run::undo(client, &report.journal, &options, |_| {}, Cancel::default())
+        .await
+        .unwrap();
+    let failed: Vec<_> = undone
+        .outcomes
+        .values()
+        .filter(|o| **o != Outcome::Done)
+        .collect();
+    assert!(failed.is_empty(), "{failed:?}");
+    assert_eq!(
+        license_writes(&tenant),
+        2 * writers,
+        "and one a person to put it all back"
+    );
+    assert_same_tenant(tenant.directory(|d| d.tenant().clone()), &before);
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[tokio::test]
+async fn a_merged_write_refused_for_one_product_is_split_and_the_rest_goes() {
+    let mut config = Config::new(generate::tenant("Split", 60, 43));
+    config.throttle = ThrottleMode::Off;
+    let (tenant, client) = connect(config).await;
+    let picture = snapshot(&client).await;
+    let person = picture
+        .users
+        .iter()
+        .find(|u| u.assigned_licenses.len() >= 2)
+        .unwrap()
+        .clone();
+    let plan = Plan::new(
+        &picture,
+        &Selection::EverythingOf {
+            users: vec![person.id.to_string()],
+        },
+    );
+    // Someone else removes one of the products after the plan was made:
+    // Graph now refuses the merged call as a whole.
+    let gone = person.assigned_licenses[0].sku_id;
+    client
+        .send_ok(&license_desk_graph::client::Request::post(
+            format!("/users/{}/assignLicense", person.id),
+            serde_json::json!({"addLicenses": [], "removeLicenses": [gone]}),
+        ))
+        .await
+        .unwrap();
+
+    let dir = journal_dir();
+    let options = RunOptions::new(&dir, tenant.tenant_id());
+    let report = run::unassign(client, &plan, &options, |_| {}, Cancel::default())
+        .await
+        .unwrap();
+    for (index, item) in report.items.iter().enumerate() {
+        let outcome = &report.outcomes[&index];
+        if item.sku_id == gone {
+            assert!(
+                matches!(
+                    outcome,
+                    Outcome::Failed {
+                        code: license_desk_core::ErrorCode::LicenseNotHeld,
+                        ..
+                    }
+                ),
+                "{outcome:?}"
+            );
+        } else if item.verdict.will_send() {
+            assert_eq!(*outcome, Outcome::Done, "{item:?}");
+        }
+    }
+    let left = tenant.directory(|d| {
+        d.users()
+            .iter()
+            .find(|u| u.id == person.id)
+            .unwrap()
+            .assigned_licenses
+            .len()
+    });
+    assert_eq!(left, 0, "every other product went");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[tokio::test]
+async fn a_run_of_merged_writes_stopped_mid_way_resumes_with_each_change_made_once() {
+    let mut config = Config::new(generate::tenant("Merged resume", 400, 47));
+    config.throttle = ThrottleMode::Scaled(0.01);
+    config.latency = Duration::from_millis(20);
+    config.faults = "5xx=0.05".parse().unwrap();
+    config.seed = 11;
+    let (tenant, client) = connect(config).await;
+    let before = tenant.directory(|d| d.tenant().clone());
+    let picture = snapshot(&client).await;
+    let people: Vec<String> = picture
+        .users
+        .iter()
+        .filter(|u| u.assigned_licenses.len() >= 2)
+        .map(|u| u.id.to_string())
+        .collect();
+    let plan = Plan::new(&picture, &Selection::EverythingOf { users: people });
+    let dir = journal_dir();
+    let options = RunOptions::new(&dir, tenant.tenant_id());
+    let first = tokio::spawn({
+        let (client, plan, options) = (client.clone(), plan.clone(), options.clone());
+        async move { run::unassign(client, &plan, &options, |_| {}, Cancel::default()).await }
+    });
+    wait_for_journal(&dir, |record| record.outcomes.len() > 40).await;
+    first.abort();
+    let _ = first.await;
+    let (path, record) = journal::list(&dir).into_iter().next().unwrap();
+    assert!(record.interrupted());
+
+    let report = resume_once_free(client, &path, &options).await.unwrap();
+    let record = journal::read(&report.journal).unwrap();
+    assert!(record.finished(), "{:?}", record.problems());
+    let sends = plan.items.iter().filter(|i| i.verdict.will_send()).count();
+    assert_eq!(report.count(|o| *o == Outcome::Done), sends);
+    let direct = |tenant: &Tenant| {
+        tenant
+            .users
+            .iter()
+            .map(|u| u.assigned_licenses.len())
+            .sum::<usize>()
+    };
+    assert_eq!(
+        direct(&tenant.directory(|d| d.tenant().clone())),
+        direct(&before) - sends,
+        "every planned license went once, nobody else's"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
