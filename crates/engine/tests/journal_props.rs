@@ -437,9 +437,11 @@ proptest! {
         }
     }
 
-    /// (ii) and (iii): one whole line (not a `planned` one) replaced by
-    /// garbage is damage at that line and only there; every other line still
-    /// counts. The first line garbled is the one error.
+    /// (ii) and (iii): one whole line replaced by garbage is damage at that
+    /// line, and every other line still counts: a lost `sending`, `outcome`
+    /// or `finished` line is the only damage; a lost `planned` line costs
+    /// its own item and nothing else (an undo never names anyone for it).
+    /// The first line garbled is the one error.
     #[test]
     fn a_garbled_line_is_damage_there_and_every_other_line_counts(
         run in run(),
@@ -457,22 +459,36 @@ proptest! {
             return Ok(());
         }
         let entry = &written.entries[line - 1];
-        // A lost `planned` line is bug-for-now; see the regular test
-        // `a_garbled_planned_line_costs_only_that_item` below.
-        prop_assume!(!matches!(entry, Entry::Planned { .. }));
         let record = parse(&garbled)?;
-        prop_assert_eq!(
-            record.damage.iter().map(|d| d.line).collect::<Vec<_>>(),
-            vec![line + 1],
-            "damage at the garbled line (1-based), and only there"
-        );
+        let damaged: Vec<usize> = record.damage.iter().map(|d| d.line).collect();
         let others = written
             .entries
             .iter()
             .enumerate()
             .filter(|(i, _)| *i != line - 1)
             .map(|(_, e)| e);
-        prop_assert_eq!(seen(&record), replay(others));
+        let mut expected = replay(others);
+        if let Entry::Planned { item: lost, .. } = entry {
+            prop_assert!(damaged.contains(&(line + 1)), "damage at line {}: {:?}", line + 1, damaged);
+            expected.outcomes.remove(lost);
+            prop_assert_eq!(&record.outcomes, &expected.outcomes, "every other item's outcome still counts");
+            prop_assert_eq!(record.missing_items(), 1, "one item cannot be known");
+            prop_assert!(!record.finished() && !record.cancelled());
+            for (i, plan) in run.items.iter().enumerate().filter(|(i, _)| i != lost) {
+                prop_assert_eq!(record.items.get(i), Some(plan), "item {} read as written", i);
+            }
+            let undone: Vec<&PlanItem> = record.done_items().collect();
+            let done: Vec<&PlanItem> = expected
+                .outcomes
+                .iter()
+                .filter(|(_, o)| **o == Outcome::Done)
+                .map(|(i, _)| &run.items[*i])
+                .collect();
+            prop_assert_eq!(undone, done, "an undo puts back exactly what the readable lines say was done");
+        } else {
+            prop_assert_eq!(damaged, vec![line + 1], "damage at the garbled line (1-based), and only there");
+            prop_assert_eq!(seen(&record), expected);
+        }
         let garbled_finished = matches!(entry, Entry::Finished { .. });
         prop_assert!(!(record.finished() && garbled_finished), "finished without its line");
         check_cover(&record)?;
@@ -556,7 +572,6 @@ fn item(n: u128) -> PlanItem {
 /// undo of this run must still put back what was removed from users 2
 /// and 3.
 #[test]
-
 fn a_garbled_planned_line_costs_only_that_item() {
     let run = Run {
         kind: RunKind::Unassign,
@@ -666,12 +681,11 @@ proptest! {
     }
 }
 
-/// A byte order mark anywhere but first on its line (after an indent, at
-/// the end of a name pasted from a web page, or on a line of its own after
-/// a space) is kept: the entry then names no user, or a comment is taken
-/// for a user.
+/// A byte order mark anywhere around a name (after an indent, at the end
+/// of a name pasted from a web page, or on a line of its own after a
+/// space) is dropped: kept, the entry would name no user, or a comment
+/// would be taken for a user.
 #[test]
-
 fn a_byte_order_mark_is_never_part_of_an_entry() {
     for (text, expected) in [
         (" \u{feff}ann@contoso.com\n", vec!["ann@contoso.com"]),
@@ -689,11 +703,11 @@ fn a_byte_order_mark_is_never_part_of_an_entry() {
 }
 
 /// A damaged line whose error quotes non-ASCII text (a user's name, say)
-/// long enough to be shortened: the reason is cut to 200 bytes, and a cut
-/// inside a character panics, so reading the run (and listing every run)
-/// fails instead of reporting the damage.
+/// long enough to be shortened: the reason is cut to 200 bytes on a
+/// character boundary, and the damage is reported; a cut inside a
+/// character would panic, and reading the run (and listing every run)
+/// would fail.
 #[test]
-
 fn a_damaged_line_quoting_non_ascii_text_is_damage_not_a_panic() {
     let run = Run {
         kind: RunKind::Unassign,
@@ -711,4 +725,30 @@ fn a_damaged_line_quoting_non_ascii_text_is_damage_not_a_panic() {
     assert_eq!(record.damage.len(), 1);
     assert_eq!(record.damage[0].line, lines);
     assert!(record.damage[0].why.len() <= 200);
+}
+
+/// A number in the file is not a size: a `planned` line naming a far-off
+/// item makes the reader hold one placeholder per item skipped over, so a
+/// damaged or hand-edited journal of a few hundred bytes can take all the
+/// memory there is (at 10^9, the app aborts while listing runs).
+#[test]
+#[ignore = "bug: journal::parse pushes a placeholder for every index a `planned` line skips over, however many"]
+fn a_far_off_item_number_costs_no_more_than_the_file_is_long() {
+    let run = Run {
+        kind: RunKind::Unassign,
+        items: vec![item(0), item(1)],
+        dice: Vec::new(),
+        ending: Ending::Crash,
+    };
+    let text = String::from_utf8(write_journal(&run).bytes).expect("journals are UTF-8");
+    let text = text
+        .replace("\"items\":2", "\"items\":100000000")
+        .replace("\"item\":1,", "\"item\":200000,");
+    let record = journal::parse(text.as_bytes()).expect("the first line is whole");
+    assert!(
+        record.items.len() <= text.len(),
+        "{} items read from {} bytes",
+        record.items.len(),
+        text.len()
+    );
 }

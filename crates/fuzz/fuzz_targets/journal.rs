@@ -1,6 +1,6 @@
 //! Any bytes: `journal::parse` reads a record or refuses the first line,
 //! never panics, and what it reads holds together: every item read is
-//! settled, unknown or remaining (exactly one), damage leaves nothing
+//! settled, unknown, remaining or unreadable (exactly one), damage leaves nothing
 //! "certainly never sent", and only a settled run is finished.
 #![no_main]
 
@@ -15,8 +15,12 @@ fuzz_target!(|bytes: &[u8]| {
     for item in 0..items {
         let places = usize::from(record.outcomes.contains_key(&item))
             + usize::from(unknown.contains(&item))
-            + usize::from(remaining.contains(&item));
-        assert_eq!(places, 1, "item {item} is settled, unknown or remaining, once");
+            + usize::from(remaining.contains(&item))
+            + usize::from(record.unreadable.contains(&item));
+        assert_eq!(
+            places, 1,
+            "item {item} is settled, unknown, remaining or unreadable, once"
+        );
     }
     assert!(unknown.iter().chain(&remaining).all(|&i| i < items));
     assert!(
@@ -24,6 +28,14 @@ fuzz_target!(|bytes: &[u8]| {
         "an outcome for an item never read"
     );
     assert!(record.sent.iter().all(|&i| i < items), "a sent item never read");
+    assert!(
+        record.unreadable.iter().all(|&i| i < items),
+        "an unreadable item never read"
+    );
+    assert!(
+        record.done_items().count() <= record.outcomes.len(),
+        "undo puts back only what was done"
+    );
     if !record.damage.is_empty() {
         assert!(remaining.is_empty(), "after damage nothing is certainly unsent");
     }
