@@ -88,15 +88,18 @@ pub(crate) struct JournalArgs {
 
 #[derive(Args)]
 struct UnassignArgs {
-    /// The product: its skuId or its part number (e.g. SPB).
-    #[arg(long)]
-    sku: String,
+    /// The product: its skuId or its part number (e.g. SPB). Repeat for several.
+    #[arg(long, required_unless_present = "all_licenses")]
+    sku: Vec<String>,
     /// A file of user principal names or object ids, one a line.
     #[arg(long, conflicts_with = "all_holders", required_unless_present = "all_holders")]
     users: Option<PathBuf>,
-    /// Everyone who holds the product.
+    /// Everyone who holds the product(s).
     #[arg(long)]
     all_holders: bool,
+    /// Every license of the users in --users (one write a person).
+    #[arg(long, requires = "users", conflicts_with_all = ["sku", "all_holders"])]
+    all_licenses: bool,
     /// Show the plan only; change nothing.
     #[arg(long)]
     dry_run: bool,
@@ -345,50 +348,89 @@ pub fn main(arguments: Vec<String>) -> ExitCode {
 async fn unassign(args: UnassignArgs) -> Result<ExitCode, Error> {
     let client = connect(&args.sign_in).await?;
     let snapshot = tenant::load(&client, |_| {}).await?;
-    let product = snapshot
-        .products
+    let sku_ids = args
+        .sku
         .iter()
-        .find(|p| {
-            p.sku_id.to_string().eq_ignore_ascii_case(args.sku.trim())
-                || p.sku_part_number.eq_ignore_ascii_case(args.sku.trim())
+        .map(|wanted| {
+            snapshot
+                .products
+                .iter()
+                .find(|p| {
+                    p.sku_id.to_string().eq_ignore_ascii_case(wanted.trim())
+                        || p.sku_part_number.eq_ignore_ascii_case(wanted.trim())
+                })
+                .map(|p| p.sku_id)
+                .ok_or_else(|| {
+                    Error::new(
+                        ErrorCode::ProductNotInTenant,
+                        format!("No product '{wanted}' in this tenant."),
+                    )
+                })
         })
-        .ok_or_else(|| {
-            Error::new(
-                ErrorCode::ProductNotInTenant,
-                format!("No product '{}' in this tenant.", args.sku),
-            )
-        })?;
-    let selection = match &args.users {
+        .collect::<Result<Vec<_>, _>>()?;
+    let users = match &args.users {
         Some(file) => {
             let users = read_users_file(file)?;
             if users.is_empty() {
                 eprintln!("{} names no users: nothing to do.", file.display());
                 return Ok(ExitCode::from(3));
             }
-            Selection::Users {
-                users,
-                sku_ids: vec![product.sku_id],
-            }
+            Some(users)
         }
-        None => Selection::AllHolders {
-            sku_id: product.sku_id,
+        None => None,
+    };
+    let selection = match users {
+        Some(users) if args.all_licenses => Selection::EverythingOf { users },
+        Some(users) => Selection::Users { users, sku_ids },
+        None => Selection::Pairs {
+            pairs: sku_ids
+                .iter()
+                .flat_map(|&sku| {
+                    snapshot
+                        .users
+                        .iter()
+                        .filter(move |u| u.license_assignment_states.iter().any(|s| s.sku_id == sku))
+                        .map(move |u| (u.id.to_string(), sku))
+                })
+                .collect(),
         },
     };
     let plan = Plan::new(&snapshot, &selection);
-    let counts = plan.counts().remove(&product.sku_id).unwrap_or_default();
-    let name =
-        license_desk_tenant::product_name(&product.sku_part_number).unwrap_or(&product.sku_part_number);
-    eprintln!("Plan for {name} ({}):", product.sku_part_number);
-    eprintln!(
-        "  will remove: {} (frees {} seats; {} also held through a group, seat stays taken)",
-        counts.will_remove, counts.seats_freed, counts.seat_stays
-    );
-    eprintln!(
-        "  cannot: {} held only through a group, {} self-service, {} not held, {} users not found",
-        counts.inherited_only, counts.self_service, counts.already_gone, counts.user_not_found
-    );
-    let cannot = counts.inherited_only + counts.self_service + counts.user_not_found;
-    if counts.will_remove == 0 {
+    let mut total = license_desk_engine::plan::ProductCounts::default();
+    for (sku_id, counts) in plan.counts() {
+        if sku_id.is_nil() {
+            eprintln!("Users not found: {}", counts.user_not_found);
+        } else {
+            let part = snapshot
+                .products
+                .iter()
+                .find(|p| p.sku_id == sku_id)
+                .map_or(String::new(), |p| p.sku_part_number.clone());
+            eprintln!("Plan for {} ({part}):", snapshot.product_name(sku_id));
+            eprintln!(
+                "  will remove: {} (frees {} seats; {} also held through a group, seat stays taken)",
+                counts.will_remove, counts.seats_freed, counts.seat_stays
+            );
+            eprintln!(
+                "  cannot: {} held only through a group, {} self-service, {} not held, {} users not found",
+                counts.inherited_only, counts.self_service, counts.already_gone, counts.user_not_found
+            );
+        }
+        total.will_remove += counts.will_remove;
+        total.inherited_only += counts.inherited_only;
+        total.self_service += counts.self_service;
+        total.user_not_found += counts.user_not_found;
+    }
+    if args.dry_run && args.json {
+        let rows = license_desk_engine::export::plan_rows(&plan, &snapshot);
+        let _ = writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            serde_json::json!({ "plan": rows })
+        );
+    }
+    let cannot = total.inherited_only + total.self_service + total.user_not_found;
+    if total.will_remove == 0 {
         eprintln!("Nothing to remove.");
         // Nothing could be done for what was asked: say so to scripts.
         return Ok(if cannot > 0 {
@@ -400,8 +442,15 @@ async fn unassign(args: UnassignArgs) -> Result<ExitCode, Error> {
     if args.dry_run {
         return Ok(ExitCode::SUCCESS);
     }
+    let people = plan
+        .items
+        .iter()
+        .filter(|i| i.verdict.will_send())
+        .map(|i| i.user.to_lowercase())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     match confirm(
-        &format!("Remove {name} from {} users?", counts.will_remove),
+        &format!("Remove {} licenses from {people} users?", total.will_remove),
         args.yes,
     ) {
         Ok(true) => {}

@@ -295,3 +295,80 @@ async fn nothing_to_do_is_not_success_and_every_mistake_says_what_is_wrong() {
     assert!(!stderr.contains("builder error"), "{stderr}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_license_of_listed_users_goes_in_one_write_a_person_and_the_dry_run_names_them() {
+    let emulator = tenant("All licenses", 60, 12).await;
+    let dir = journals();
+    std::fs::create_dir_all(&dir).unwrap();
+    let (people, licenses): (Vec<String>, usize) = emulator.directory(|d| {
+        let chosen: Vec<_> = d
+            .users()
+            .iter()
+            .filter(|u| u.assigned_licenses.len() >= 2)
+            .take(5)
+            .collect();
+        (
+            chosen.iter().map(|u| u.user_principal_name.clone()).collect(),
+            chosen.iter().map(|u| u.assigned_licenses.len()).sum(),
+        )
+    });
+    assert_eq!(people.len(), 5);
+    let users = dir.join("leavers.txt");
+    std::fs::write(&users, people.join("\n")).unwrap();
+    let list = users.to_str().unwrap();
+
+    let (code, stdout, stderr) = run(&mut license_desk(
+        &emulator,
+        &dir,
+        &[
+            "unassign",
+            "--all-licenses",
+            "--users",
+            list,
+            "--dry-run",
+            "--json",
+        ],
+    ));
+    assert_eq!(code, Some(0), "{stderr}");
+    let plan: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let rows = plan["plan"].as_array().unwrap();
+    assert!(rows.len() >= licenses, "{rows:?}");
+    for row in rows {
+        assert!(people.contains(&row["user_principal_name"].as_str().unwrap().to_owned()));
+        assert!(
+            row["display_name"].is_string() && !row["product"].as_str().unwrap().is_empty(),
+            "{row}"
+        );
+    }
+
+    let writes_before = emulator
+        .request_log()
+        .iter()
+        .filter(|e| e.method == "POST" && e.path.ends_with("/assignLicense"))
+        .count();
+    let (code, _, stderr) = run(&mut license_desk(
+        &emulator,
+        &dir,
+        &["unassign", "--all-licenses", "--users", list, "--yes"],
+    ));
+    // Licenses held only through a group are skipped, and say so with 3.
+    let skipped = stderr.contains(" skipped=") && !stderr.contains(" skipped=0 ");
+    assert_eq!(code, Some(if skipped { 3 } else { 0 }), "{stderr}");
+    let writes = emulator
+        .request_log()
+        .iter()
+        .filter(|e| e.method == "POST" && e.path.ends_with("/assignLicense"))
+        .count()
+        - writes_before;
+    assert_eq!(writes, people.len(), "one write a person: {stderr}");
+    let left: usize = emulator.directory(|d| {
+        d.users()
+            .iter()
+            .filter(|u| people.contains(&u.user_principal_name))
+            .map(|u| u.assigned_licenses.len())
+            .sum()
+    });
+    assert_eq!(left, 0);
+    std::fs::remove_dir_all(dir).ok();
+}

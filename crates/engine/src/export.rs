@@ -3,9 +3,67 @@
 use serde::Serialize;
 use uuid::Uuid;
 
+use license_desk_tenant::TenantPicture;
+
 use crate::journal::Outcome;
-use crate::plan::Verdict;
+use crate::plan::{Plan, Verdict};
 use crate::run::Report;
+
+/// One (person, product) of a plan, named for a person to read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanRow {
+    pub display_name: Option<String>,
+    pub user_principal_name: String,
+    pub product: String,
+    pub part_number: Option<String>,
+    /// What happens to it: remove, remove_direct_seat_stays, inherited_only,
+    /// self_service, already_gone or user_not_found.
+    pub verdict: &'static str,
+    /// The groups it is held through, by name.
+    pub groups: Vec<String>,
+}
+
+/// Every item of `plan`, naming the person and the product.
+pub fn plan_rows(plan: &Plan, picture: &TenantPicture) -> Vec<PlanRow> {
+    let people: std::collections::HashMap<Uuid, &license_desk_tenant::model::User> =
+        picture.users.iter().map(|u| (u.id, u)).collect();
+    plan.items
+        .iter()
+        .map(|item| {
+            let person = item.user_id.and_then(|id| people.get(&id));
+            let (verdict, groups) = match &item.verdict {
+                Verdict::Remove => ("remove", Vec::new()),
+                Verdict::RemoveDirectSeatStays { groups } => ("remove_direct_seat_stays", groups.clone()),
+                Verdict::InheritedOnly { groups } => ("inherited_only", groups.clone()),
+                Verdict::SelfService => ("self_service", Vec::new()),
+                Verdict::AlreadyGone => ("already_gone", Vec::new()),
+                Verdict::UserNotFound => ("user_not_found", Vec::new()),
+            };
+            PlanRow {
+                display_name: person.and_then(|p| p.display_name.clone()),
+                user_principal_name: item
+                    .user_principal_name
+                    .clone()
+                    .unwrap_or_else(|| item.user.clone()),
+                product: if item.sku_id.is_nil() {
+                    String::new()
+                } else {
+                    picture.product_name(item.sku_id)
+                },
+                part_number: picture
+                    .products
+                    .iter()
+                    .find(|p| p.sku_id == item.sku_id)
+                    .map(|p| p.sku_part_number.clone()),
+                verdict,
+                groups: groups
+                    .iter()
+                    .map(|g| g.name.clone().unwrap_or_else(|| g.id.to_string()))
+                    .collect(),
+            }
+        })
+        .collect()
+}
 
 /// One row of results.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
