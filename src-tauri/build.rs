@@ -26,6 +26,7 @@ fn main() {
         "run_history",
         "export_run",
         "open_subscriptions",
+        "refresh_tenant",
         "choose_file",
         "open_file",
         "recent_files",

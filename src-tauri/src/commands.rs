@@ -441,31 +441,80 @@ fn progress_sender(on_progress: Channel<RunProgress>) -> impl Fn(run::Progress) 
     }
 }
 
-/// Reads the tenant again after a run, so the views show what changed.
-async fn reread(open: &mut OpenTenant) -> Result<TenantOverview, Error> {
-    let client = open.client()?;
-    open.snapshot = tenant::load(&client, |_| {}).await?;
+/// Reads the whole tenant again (the admin's "Refresh"). The read goes on
+/// without holding the tenant, so the views keep answering meanwhile.
+#[tauri::command]
+#[specta::specta]
+pub async fn refresh_tenant(state: State<'_, AppState>) -> Result<TenantOverview, Error> {
+    let (client, tenant) = {
+        let guard = state.open.lock().await;
+        let open = guard.as_ref().ok_or_else(no_tenant)?;
+        (open.client()?, open.snapshot.organization.id)
+    };
+    let fresh = tenant::load(&client, |_| {}).await?;
+    let mut guard = state.open.lock().await;
+    let open = guard.as_mut().ok_or_else(no_tenant)?;
+    if open.snapshot.organization.id == tenant {
+        open.snapshot = fresh;
+    }
     Ok(open.overview())
 }
 
-/// Makes the run about to start the one `cancel_run` stops.
+/// Makes the run about to start the one `cancel_run` stops; one run at a
+/// time.
 fn cancellable(state: &AppState) -> Result<Cancel, Error> {
+    let mut current = state.cancel_run.lock().map_err(|_| internal())?;
+    if current.is_some() {
+        return Err(Error::new(
+            ErrorCode::RunInProgress,
+            "A run is under way. Wait for it to end (or stop it), then try again.",
+        ));
+    }
     let cancel = Cancel::default();
-    *state.cancel_run.lock().map_err(|_| internal())? = Some(cancel.clone());
+    *current = Some(cancel.clone());
     Ok(cancel)
 }
 
-/// After any run: nothing is left to cancel, the tenant is read again and
-/// the results are summed up.
+/// What a run needs, taken from the open tenant under its lock, which is
+/// then let go: the views keep working while the run goes on.
+struct RunStart {
+    client: Arc<GraphClient>,
+    options: RunOptions,
+    cancel: Cancel,
+}
+
+async fn run_start(app: &AppHandle, state: &AppState, open: &OpenTenant) -> Result<RunStart, Error> {
+    Ok(RunStart {
+        client: open.client()?,
+        options: run_options(app, open)?,
+        cancel: cancellable(state)?,
+    })
+}
+
+/// After any run: nothing is left to cancel, the users it touched are read
+/// again (not the whole tenant), and the results are summed up.
 async fn after_run(
     state: &AppState,
-    open: &mut OpenTenant,
+    tenant: uuid::Uuid,
     report: Result<Report, Error>,
 ) -> Result<RunSummary, Error> {
     *state.cancel_run.lock().map_err(|_| internal())? = None;
     let report = report?;
-    let overview = reread(open).await?;
-    Ok(summary(&report, &open.snapshot, overview))
+    let mut guard = state.open.lock().await;
+    let open = guard.as_mut().ok_or_else(no_tenant)?;
+    // The admin may have opened another tenant meanwhile: leave it be.
+    if open.snapshot.organization.id == tenant {
+        let touched: Vec<uuid::Uuid> = report
+            .items
+            .iter()
+            .filter_map(|item| item.user_id)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let client = open.client()?;
+        tenant::refresh_users(&client, &mut open.snapshot, &touched).await?;
+    }
+    Ok(summary(&report, &open.snapshot, open.overview()))
 }
 
 /// Where journals go, each naming the open tenant.
@@ -505,23 +554,29 @@ pub async fn run_plan(
     state: State<'_, AppState>,
     on_progress: Channel<RunProgress>,
 ) -> Result<RunSummary, Error> {
-    let mut guard = state.open.lock().await;
-    let open = guard.as_mut().ok_or_else(no_tenant)?;
-    let plan = open
-        .pending_plan
-        .take()
-        .ok_or_else(|| Error::new(ErrorCode::Internal, "There is no plan to run. Plan again."))?;
-    let options = run_options(&app, open)?;
-    let cancel = cancellable(&state)?;
+    let (start, plan) = {
+        let mut guard = state.open.lock().await;
+        let open = guard.as_mut().ok_or_else(no_tenant)?;
+        let start = run_start(&app, &state, open).await?;
+        let Some(plan) = open.pending_plan.take() else {
+            *state.cancel_run.lock().map_err(|_| internal())? = None;
+            return Err(Error::new(
+                ErrorCode::Internal,
+                "There is no plan to run. Plan again.",
+            ));
+        };
+        (start, plan)
+    };
+    let tenant = start.options.tenant;
     let report = run::unassign(
-        open.client()?,
+        start.client,
         &plan,
-        &options,
+        &start.options,
         progress_sender(on_progress),
-        cancel,
+        start.cancel,
     )
     .await;
-    after_run(&state, open, report).await
+    after_run(&state, tenant, report).await
 }
 
 /// Puts back what a run removed.
@@ -533,20 +588,22 @@ pub async fn undo_run(
     run_id: String,
     on_progress: Channel<RunProgress>,
 ) -> Result<RunSummary, Error> {
-    let mut guard = state.open.lock().await;
-    let open = guard.as_mut().ok_or_else(no_tenant)?;
-    let path = tenant_journal(&app, open, &run_id)?;
-    let options = run_options(&app, open)?;
-    let cancel = cancellable(&state)?;
+    let (start, path) = {
+        let guard = state.open.lock().await;
+        let open = guard.as_ref().ok_or_else(no_tenant)?;
+        let path = tenant_journal(&app, open, &run_id)?;
+        (run_start(&app, &state, open).await?, path)
+    };
+    let tenant = start.options.tenant;
     let report = run::undo(
-        open.client()?,
+        start.client,
         &path,
-        &options,
+        &start.options,
         progress_sender(on_progress),
-        cancel,
+        start.cancel,
     )
     .await;
-    after_run(&state, open, report).await
+    after_run(&state, tenant, report).await
 }
 
 /// Stops the run under way: what is in flight finishes, the rest is not run.
@@ -591,20 +648,22 @@ pub async fn resume_run(
     run_id: String,
     on_progress: Channel<RunProgress>,
 ) -> Result<RunSummary, Error> {
-    let mut guard = state.open.lock().await;
-    let open = guard.as_mut().ok_or_else(no_tenant)?;
-    let path = tenant_journal(&app, open, &run_id)?;
-    let options = run_options(&app, open)?;
-    let cancel = cancellable(&state)?;
+    let (start, path) = {
+        let guard = state.open.lock().await;
+        let open = guard.as_ref().ok_or_else(no_tenant)?;
+        let path = tenant_journal(&app, open, &run_id)?;
+        (run_start(&app, &state, open).await?, path)
+    };
+    let tenant = start.options.tenant;
     let report = run::resume(
-        open.client()?,
+        start.client,
         &path,
-        &options,
+        &start.options,
         progress_sender(on_progress),
-        cancel,
+        start.cancel,
     )
     .await;
-    after_run(&state, open, report).await
+    after_run(&state, tenant, report).await
 }
 
 /// Opens the admin center's subscriptions page of the chosen cloud, where

@@ -40,6 +40,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::user_ids,
             commands::run_history,
             commands::export_run,
+            commands::refresh_tenant,
             offline::choose_file,
             offline::open_file,
             offline::recent_files,

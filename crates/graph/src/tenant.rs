@@ -142,6 +142,61 @@ pub async fn load(
     ))
 }
 
+/// Reads again only `ids` (twenty to a batch of reads) and the products'
+/// counts, and updates `picture` with them: what a run changed, without
+/// reading the whole tenant.
+pub async fn refresh_users(
+    client: &GraphClient,
+    picture: &mut TenantPicture,
+    ids: &[Uuid],
+) -> Result<(), Error> {
+    let mut fresh = Vec::new();
+    let mut gone = Vec::new();
+    for chunk in ids.chunks(20) {
+        let reads: Vec<Request> = chunk
+            .iter()
+            .map(|id| Request::get(format!("/users/{id}?$select={USER_FIELDS}")))
+            .collect();
+        for (id, answer) in chunk.iter().zip(client.batch(&reads).await?) {
+            match answer.status {
+                200 => fresh.push(serde_json::from_value::<User>(answer.body).map_err(|e| {
+                    Error::new(
+                        license_desk_core::ErrorCode::GraphRequestFailed,
+                        "Microsoft Graph sent a user License Desk could not read.",
+                    )
+                    .with_details(e.to_string())
+                })?),
+                404 => gone.push(*id),
+                status => {
+                    return Err(crate::failure::GraphFailure::from_body(
+                        status,
+                        &answer.body,
+                        &answer.client_request_id,
+                    )
+                    .into_error())
+                }
+            }
+        }
+    }
+    let products_path = format!("/subscribedSkus?$select={SKU_FIELDS}");
+    let products = client
+        .get::<Collection<SubscribedSku>>(&products_path)
+        .await?
+        .value;
+    let new_groups: BTreeSet<Uuid> = fresh
+        .iter()
+        .flat_map(|u| {
+            u.license_assignment_states
+                .iter()
+                .filter_map(|s| s.assigned_by_group)
+        })
+        .filter(|g| !picture.groups.contains_key(g))
+        .collect();
+    let groups = groups(client, &new_groups).await?;
+    picture.update_users(fresh, &gone, products, groups);
+    Ok(())
+}
+
 /// Group names and kinds, twenty to a batch.
 async fn groups(client: &GraphClient, ids: &BTreeSet<Uuid>) -> Result<HashMap<Uuid, Group>, Error> {
     let ids: Vec<&Uuid> = ids.iter().collect();

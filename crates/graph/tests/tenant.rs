@@ -155,3 +155,58 @@ async fn lists_users_by_product_filter_and_sort() {
     };
     assert_eq!(snapshot.users_page(&unknown, 0, 10).total, 0);
 }
+
+#[tokio::test]
+async fn a_refresh_reads_back_only_the_users_it_is_given() {
+    let (tenant, admin) = signed_in("admin@northwindtraders.example").await;
+    let mut picture = load(&admin, |_| {}).await.unwrap();
+    let holder = picture
+        .users
+        .iter()
+        .find(|u| u.assigned_licenses.len() == 1 && u.license_assignment_states.len() == 1)
+        .unwrap()
+        .clone();
+    let sku = holder.assigned_licenses[0].sku_id;
+    let consumed = |picture: &license_desk_graph::tenant::TenantPicture| {
+        picture
+            .products
+            .iter()
+            .find(|p| p.sku_id == sku)
+            .unwrap()
+            .consumed_units
+    };
+    let before = consumed(&picture);
+    admin
+        .send_ok(&license_desk_graph::client::Request::post(
+            format!("/users/{}/assignLicense", holder.id),
+            serde_json::json!({"addLicenses": [], "removeLicenses": [sku]}),
+        ))
+        .await
+        .unwrap();
+    let reads_before = tenant.request_log().len();
+
+    license_desk_graph::tenant::refresh_users(&admin, &mut picture, &[holder.id])
+        .await
+        .unwrap();
+    let refreshed = picture.users.iter().find(|u| u.id == holder.id).unwrap();
+    assert!(refreshed.license_assignment_states.is_empty());
+    assert_eq!(
+        consumed(&picture),
+        before - 1,
+        "the products' counts are read again"
+    );
+    let reads: Vec<_> = tenant.request_log()[reads_before..]
+        .iter()
+        .filter(|e| e.path.contains("/users"))
+        .map(|e| e.path.clone())
+        .collect();
+    assert!(
+        reads
+            .iter()
+            .all(|path| path.contains(&holder.id.to_string()) || path.ends_with("$batch")),
+        "{reads:?}"
+    );
+    let page = picture.users_page(&license_desk_core::overview::UserQuery::everyone(), 0, 1000);
+    let row = page.rows.iter().find(|r| r.id == holder.id.to_string()).unwrap();
+    assert!(row.licenses.is_empty(), "the views see the change");
+}

@@ -210,6 +210,30 @@ impl TenantPicture {
         }
     }
 
+    /// Puts `fresh` users in place of the ones with their ids (a user who
+    /// is gone is left out of `fresh` and listed in `gone`), with the
+    /// products' counts as read again; the search index is rebuilt on the
+    /// next query.
+    pub fn update_users(
+        &mut self,
+        fresh: Vec<User>,
+        gone: &[Uuid],
+        products: Vec<SubscribedSku>,
+        groups: HashMap<Uuid, Group>,
+    ) {
+        let mut fresh: HashMap<Uuid, User> = fresh.into_iter().map(|u| (u.id, u)).collect();
+        self.users.retain(|u| !gone.contains(&u.id));
+        for user in &mut self.users {
+            if let Some(updated) = fresh.remove(&user.id) {
+                *user = updated;
+            }
+        }
+        self.users.extend(fresh.into_values());
+        self.products = products;
+        self.groups.extend(groups);
+        self.index = OnceLock::new();
+    }
+
     pub fn is_live(&self) -> bool {
         self.source == Source::Live
     }

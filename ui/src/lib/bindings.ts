@@ -62,6 +62,11 @@ export const commands = {
 	/**  Saves a run's per-user results in the Downloads folder and says where. */
 	exportRun: (runId: string, format: ExportFormat) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("export_run", { runId, format })),
 	/**
+	 *  Reads the whole tenant again (the admin's "Refresh"). The read goes on
+	 *  without holding the tenant, so the views keep answering meanwhile.
+	 */
+	refreshTenant: () => typedError<TenantOverview_Serialize, AppError_Serialize>(__TAURI_INVOKE("refresh_tenant")),
+	/**
 	 *  Asks the admin for a file with the system's own dialog; `None` when
 	 *  they cancel.
 	 */
