@@ -429,6 +429,7 @@ pub fn read(path: &Path) -> Result<Record, Error> {
 pub fn parse(bytes: &[u8]) -> Result<Record, (usize, String)> {
     // Only whole lines count: what follows the last `\n` was torn.
     let whole = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |end| end + 1);
+    let line_count = bytes[..whole].iter().filter(|b| **b == b'\n').count();
     let mut lines = bytes[..whole].split(|b| *b == b'\n');
     let first = lines.next().unwrap_or_default();
     let started = std::str::from_utf8(first)
@@ -500,7 +501,10 @@ pub fn parse(bytes: &[u8]) -> Result<Record, (usize, String)> {
             Entry::Started { .. } => damage("a second `started`".into()),
             Entry::Planned { item, plan } => {
                 let counted = record.planned.is_none_or(|p| item < p);
-                if item < record.items.len() || !counted {
+                // Each lost planned line hides one item: a gap wider than
+                // the file has lines is a damaged number, not lost lines.
+                let gap_possible = item - record.items.len().min(item) <= line_count;
+                if item < record.items.len() || !counted || !gap_possible {
                     damage(format!("item {item} planned out of order"));
                 } else {
                     // Items skipped over had their planned lines damaged.

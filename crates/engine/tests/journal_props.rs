@@ -732,7 +732,7 @@ fn a_damaged_line_quoting_non_ascii_text_is_damage_not_a_panic() {
 /// damaged or hand-edited journal of a few hundred bytes can take all the
 /// memory there is (at 10^9, the app aborts while listing runs).
 #[test]
-#[ignore = "bug: journal::parse pushes a placeholder for every index a `planned` line skips over, however many"]
+
 fn a_far_off_item_number_costs_no_more_than_the_file_is_long() {
     let run = Run {
         kind: RunKind::Unassign,
