@@ -101,21 +101,7 @@ pub async fn load(
     let products_path = format!("/subscribedSkus?$select={SKU_FIELDS}");
     let products = client.get::<Collection<SubscribedSku>>(&products_path);
     let subscriptions = client.get::<Collection<CompanySubscription>>("/directory/subscriptions");
-    let users = async {
-        // The count rides on the first page; the header goes with every page.
-        let first = Request {
-            eventual: true,
-            ..Request::get(format!("/users?$select={USER_FIELDS}&$top=999&$count=true"))
-        };
-        client
-            .get_all(first, |loaded, total| {
-                progress(LoadProgress {
-                    users_loaded: loaded as u32,
-                    users_total: total.map(|t| t as u32),
-                })
-            })
-            .await
-    };
+    let users = read_users(client, &mut progress);
     let (organizations, products, subscriptions, users) =
         tokio::join!(organizations, products, subscriptions, users);
     let users: Vec<User> = users?;
@@ -195,6 +181,173 @@ pub async fn refresh_users(
     let groups = groups(client, &new_groups).await?;
     picture.update_users(fresh, &gone, products, groups);
     Ok(())
+}
+
+/// Users a page, at most (Graph's own limit).
+const PAGE: usize = 999;
+/// A partition of more pages than this is split by one more character.
+const SPLIT_ABOVE: usize = 4 * PAGE;
+/// The characters user names start with, as partitions split them. Graph's
+/// `startswith` ignores case, so upper-case names fall in with these.
+const PREFIXES: &str = "abcdefghijklmnopqrstuvwxyz0123456789";
+/// Partitions read side by side: within the read budget of a tenant of
+/// any size, so the read itself causes no throttling.
+const PARALLEL_READS: usize = 6;
+
+/// One page of users as Graph sent it.
+struct Page {
+    users: Vec<User>,
+    count: Option<usize>,
+    next: Option<String>,
+}
+
+async fn page(client: &GraphClient, request: &Request) -> Result<Page, Error> {
+    #[derive(Deserialize)]
+    struct Wire {
+        value: Vec<User>,
+        #[serde(rename = "@odata.count")]
+        count: Option<usize>,
+        #[serde(rename = "@odata.nextLink")]
+        next: Option<String>,
+    }
+    let wire: Wire = serde_json::from_value(client.send_ok(request).await?).map_err(|e| {
+        Error::new(
+            license_desk_core::ErrorCode::GraphRequestFailed,
+            "Microsoft Graph sent a page of users License Desk could not read.",
+        )
+        .with_details(e.to_string())
+    })?;
+    Ok(Page {
+        users: wire.value,
+        count: wire.count,
+        next: wire.next,
+    })
+}
+
+/// The first page of the users whose name starts with `prefix` (all users
+/// for an empty prefix), with their count.
+fn users_request(prefix: &str) -> Request {
+    let filter = if prefix.is_empty() {
+        String::new()
+    } else {
+        format!("&$filter=startswith(userPrincipalName,'{prefix}')")
+    };
+    Request {
+        eventual: true,
+        ..Request::get(format!(
+            "/users?$select={USER_FIELDS}&$top={PAGE}&$count=true{filter}"
+        ))
+    }
+}
+
+/// The rest of a partition after its first page, page by page.
+async fn rest_of(client: &GraphClient, first: Page) -> Result<Vec<User>, Error> {
+    let mut users = first.users;
+    let mut next = first.next;
+    while let Some(link) = next {
+        let request = Request {
+            eventual: true,
+            ..Request::get(link)
+        };
+        let page = page(client, &request).await?;
+        users.extend(page.users);
+        next = page.next;
+    }
+    Ok(users)
+}
+
+/// Every user, read once. A tenant of one page is read in one request; a
+/// larger one in partitions by the first characters of user names, read
+/// side by side (a large partition split further), and the partitions'
+/// counts must add up to the tenant's, or the tenant is read page by page
+/// from the start, as a tenant that refuses the filter is.
+async fn read_users(
+    client: &GraphClient,
+    progress: &mut (impl FnMut(LoadProgress) + Send),
+) -> Result<Vec<User>, Error> {
+    let first = page(client, &users_request("")).await?;
+    let total = first.count;
+    let report = |progress: &mut (dyn FnMut(LoadProgress) + Send), loaded: usize| {
+        progress(LoadProgress {
+            users_loaded: loaded as u32,
+            users_total: total.map(|t| t as u32),
+        })
+    };
+    report(progress, first.users.len());
+    if first.next.is_none() {
+        return Ok(first.users);
+    }
+    if let Some(total) = total {
+        if let Ok(Some(users)) = partitioned(client, total, progress).await {
+            return Ok(users);
+        }
+    }
+    // Page by page, as Graph offers it.
+    let users = rest_of(client, first).await?;
+    report(progress, users.len());
+    Ok(users)
+}
+
+/// The partitioned read; `None` when the partitions do not add up to
+/// `total` (user names starting with other characters, or a tenant that
+/// refuses the filter).
+async fn partitioned(
+    client: &GraphClient,
+    total: usize,
+    progress: &mut (impl FnMut(LoadProgress) + Send),
+) -> Result<Option<Vec<User>>, Error> {
+    use futures_util::stream::{self, StreamExt, TryStreamExt};
+    let first_pages = |prefixes: Vec<String>| {
+        stream::iter(prefixes)
+            .map(|prefix| async move {
+                let first = page(client, &users_request(&prefix)).await?;
+                Ok::<_, Error>((prefix, first))
+            })
+            .buffer_unordered(PARALLEL_READS)
+            .try_collect::<Vec<(String, Page)>>()
+    };
+    let one_character: Vec<String> = PREFIXES.chars().map(String::from).collect();
+    let mut partitions: Vec<Page> = Vec::new();
+    for (prefix, first) in first_pages(one_character).await? {
+        let count = first.count.unwrap_or_default();
+        if count <= SPLIT_ABOVE {
+            partitions.push(first);
+            continue;
+        }
+        // Split a large partition by its second character, if the parts
+        // account for all of it; otherwise read it page by page.
+        let parts = first_pages(PREFIXES.chars().map(|c| format!("{prefix}{c}")).collect()).await?;
+        if parts
+            .iter()
+            .map(|(_, p)| p.count.unwrap_or_default())
+            .sum::<usize>()
+            == count
+        {
+            partitions.extend(parts.into_iter().map(|(_, page)| page));
+        } else {
+            partitions.push(first);
+        }
+    }
+    if partitions
+        .iter()
+        .map(|p| p.count.unwrap_or_default())
+        .sum::<usize>()
+        != total
+    {
+        return Ok(None);
+    }
+    let mut users = Vec::with_capacity(total);
+    let mut reads = stream::iter(partitions)
+        .map(|first| rest_of(client, first))
+        .buffer_unordered(PARALLEL_READS);
+    while let Some(part) = reads.next().await {
+        users.extend(part?);
+        progress(LoadProgress {
+            users_loaded: users.len() as u32,
+            users_total: Some(total as u32),
+        });
+    }
+    Ok((users.len() == total).then_some(users))
 }
 
 /// Group names and kinds, twenty to a batch.

@@ -210,3 +210,80 @@ async fn a_refresh_reads_back_only_the_users_it_is_given() {
     let row = page.rows.iter().find(|r| r.id == holder.id.to_string()).unwrap();
     assert!(row.licenses.is_empty(), "the views see the change");
 }
+
+/// Every user of `tenant`, read by the app-only client.
+async fn read_everyone(tenant: graph_emulator::model::Tenant) -> (Emulator, Vec<String>, Vec<String>) {
+    let mut config = Config::new(tenant);
+    config.throttle = graph_emulator::throttle::ThrottleMode::Scaled(1.0);
+    let emulator = Emulator::start(config).await.unwrap();
+    let target = SignInTarget {
+        endpoints: Endpoints::local(emulator.base_url(), None),
+        tenant: emulator.tenant_id().to_string(),
+        client_id: graph_emulator::apps::APP_ONLY_CLIENT_ID.to_string(),
+    };
+    let session = Session::app_only(target, graph_emulator::apps::APP_ONLY_SECRET.to_owned())
+        .await
+        .unwrap();
+    let client = GraphClient::new(Arc::new(session), RetryPolicy::default()).unwrap();
+    let picture = load(&client, |_| {}).await.unwrap();
+    let mut read: Vec<String> = picture
+        .users
+        .iter()
+        .map(|u| u.user_principal_name.clone())
+        .collect();
+    read.sort();
+    let mut expected: Vec<String> =
+        emulator.directory(|d| d.users().iter().map(|u| u.user_principal_name.clone()).collect());
+    expected.sort();
+    (emulator, read, expected)
+}
+
+#[tokio::test]
+async fn a_large_tenant_is_read_in_partitions_with_every_user_exactly_once() {
+    for (size, seed) in [(999, 1), (1_000, 2), (4_500, 3), (12_000, 4)] {
+        let (emulator, read, expected) = read_everyone(generate::tenant("Sizes", size, seed)).await;
+        assert_eq!(read, expected, "{size} users");
+        let log = emulator.request_log();
+        let pages = log
+            .iter()
+            .filter(|e| e.method == "GET" && e.path.ends_with("/users"))
+            .count();
+        if size <= 999 {
+            assert_eq!(pages, 1, "{size} users: one page, one request");
+        } else {
+            assert!(
+                pages > 36,
+                "{size} users: a partition a first character ({pages} requests)"
+            );
+        }
+        assert_eq!(
+            log.iter().filter(|e| e.throttled).count(),
+            0,
+            "{size} users: no throttling"
+        );
+    }
+}
+
+#[tokio::test]
+async fn user_names_of_every_shape_are_read_once_even_when_partitions_cannot_hold_them() {
+    let mut tenant = generate::tenant("Odd names", 3_000, 9);
+    let odd = [
+        "9lives@",
+        "Åsa.Öberg@",
+        "_service@",
+        "ADELE_contoso.com#EXT#@",
+        "émile@",
+        "0@",
+        "Zoë@",
+    ];
+    for (user, local) in tenant.users.iter_mut().zip(odd) {
+        let domain = user.user_principal_name.split_once('@').unwrap().1.to_owned();
+        user.user_principal_name = format!("{local}{domain}");
+    }
+    let (emulator, read, expected) = read_everyone(tenant).await;
+    assert_eq!(
+        read, expected,
+        "names a partition cannot hold are still read, once"
+    );
+    assert!(emulator.request_log().iter().all(|e| !e.throttled));
+}
