@@ -248,8 +248,8 @@ async fn a_large_tenant_is_read_in_partitions_with_every_user_exactly_once() {
             .iter()
             .filter(|e| e.method == "GET" && e.path.ends_with("/users"))
             .count();
-        if size <= 999 {
-            assert_eq!(pages, 1, "{size} users: one page, one request");
+        if size <= 10 * 999 {
+            assert_eq!(pages, size.div_ceil(999), "{size} users: page by page");
         } else {
             assert!(
                 pages > 36,
@@ -266,7 +266,7 @@ async fn a_large_tenant_is_read_in_partitions_with_every_user_exactly_once() {
 
 #[tokio::test]
 async fn user_names_of_every_shape_are_read_once_even_when_partitions_cannot_hold_them() {
-    let mut tenant = generate::tenant("Odd names", 3_000, 9);
+    let mut tenant = generate::tenant("Odd names", 12_000, 9);
     let odd = [
         "9lives@",
         "Åsa.Öberg@",
