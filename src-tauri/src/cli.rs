@@ -423,10 +423,11 @@ async fn unassign(args: UnassignArgs) -> Result<ExitCode, Error> {
     }
     if args.dry_run && args.json {
         let rows = license_desk_engine::export::plan_rows(&plan, &snapshot);
+        let preview = plan.preview("", &snapshot, None);
         let _ = writeln!(
             std::io::stdout().lock(),
             "{}",
-            serde_json::json!({ "plan": rows })
+            serde_json::json!({ "plan": rows, "people": preview.people, "consequences": preview.consequences })
         );
     }
     let cannot = total.inherited_only + total.self_service + total.user_not_found;

@@ -349,7 +349,8 @@ pub async fn plan_removal(state: State<'_, AppState>, request: RemovalRequest) -
             .collect();
         held.into_iter().map(name).collect::<Vec<_>>().join(", ")
     });
-    let preview = plan.preview(&title);
+    let admin = open.admin.as_ref().map(|a| a.user_principal_name.clone());
+    let preview = plan.preview(&title, &open.snapshot, admin.as_deref());
     open.pending_plan = Some(plan);
     Ok(preview)
 }

@@ -269,7 +269,11 @@ pub async fn check_saved_plan(state: State<'_, AppState>, path: String) -> Resul
         matched_by_user_name: checked.matched_by_user_name,
         items: saved.items.len() as u32,
         changed,
-        preview: checked.plan.preview(&title),
+        preview: checked.plan.preview(
+            &title,
+            &open.snapshot,
+            open.admin.as_ref().map(|a| a.user_principal_name.as_str()),
+        ),
     };
     open.pending_plan = Some(checked.plan);
     Ok(check)

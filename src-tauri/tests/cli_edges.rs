@@ -341,6 +341,13 @@ async fn every_license_of_listed_users_goes_in_one_write_a_person_and_the_dry_ru
             "{row}"
         );
     }
+    let named = plan["people"].as_array().unwrap();
+    assert_eq!(named.len(), people.len(), "each person once");
+    for person in named {
+        let codes = person["consequences"].as_array().unwrap();
+        assert!(!codes.is_empty(), "{person}");
+        assert!(codes.iter().all(|c| c.is_string()), "stable codes: {person}");
+    }
 
     let writes_before = emulator
         .request_log()

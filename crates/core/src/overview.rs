@@ -200,6 +200,65 @@ pub struct PlanRow {
     pub groups: Vec<String>,
 }
 
+/// What a removal really does to a person, from the service plans they
+/// have before and after it. Stable codes: scripts and the UI rely on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Consequence {
+    /// Their last Exchange Online plan goes: the mailbox is kept 30 days,
+    /// then deleted (kept as inactive under a hold on Enterprise plans),
+    /// and leaves eDiscovery searches.
+    Mailbox,
+    /// Their last SharePoint or OneDrive plan goes: their OneDrive is kept
+    /// for the retention period, then deleted.
+    Onedrive,
+    /// Their last Microsoft 365 Apps plan goes: Word, Excel and Outlook say
+    /// "unlicensed" and turn read-only.
+    OfficeApps,
+    /// They can no longer use Teams.
+    Teams,
+    /// Power BI Pro or Premium per user goes: shared reports stop working for them.
+    PowerBi,
+    /// Intune goes: their devices are no longer managed.
+    Intune,
+    /// Entra ID P1 goes: conditional access and self-service password reset stop applying.
+    EntraP1,
+    /// Entra ID P2 goes: risk-based sign-in protection stops applying.
+    EntraP2,
+    /// They keep every service: no effect on mail, files or apps.
+    NoEffect,
+    /// What the product carries is not known, so neither is the effect.
+    Unknown,
+}
+
+/// One person of a plan: what happens to each of their items, and what
+/// that really does to them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanPerson {
+    pub display_name: Option<String>,
+    pub user_principal_name: String,
+    pub items: Vec<PlanPersonItem>,
+    pub consequences: Vec<Consequence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanPersonItem {
+    pub product: String,
+    pub verdict: PlanVerdict,
+    /// The groups that give the license, where that matters.
+    pub groups: Vec<String>,
+}
+
+/// How many people a consequence touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsequenceCount {
+    pub consequence: Consequence,
+    pub people: u32,
+}
+
 /// A plan shown before anything changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -211,6 +270,12 @@ pub struct PlanPreview {
     pub cannot: u32,
     /// Every item that is not a plain removal, for the admin to read.
     pub notes: Vec<PlanRow>,
+    /// Everyone the plan names, with their items and consequences.
+    pub people: Vec<PlanPerson>,
+    /// Each consequence with the number of people it touches.
+    pub consequences: Vec<ConsequenceCount>,
+    /// The signed-in admin is among the people who lose a license.
+    pub includes_signed_in_admin: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, specta::Type)]

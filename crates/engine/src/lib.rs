@@ -6,6 +6,7 @@
 //!
 //! No Tauri here: the app and the command line drive it alike.
 
+pub mod consequences;
 pub mod export;
 pub mod history;
 pub mod journal;

@@ -293,9 +293,16 @@ impl Verdict {
 }
 
 impl Plan {
-    /// The plan as the admin reads it before confirming: counts, and every
-    /// item that is not a plain removal.
-    pub fn preview(&self, product: &str) -> license_desk_core::overview::PlanPreview {
+    /// The plan as the admin reads it before confirming: counts, every
+    /// person with their items and what the removal really does to them,
+    /// and whether the signed-in admin (`admin`, a user name) is among them.
+    pub fn preview(
+        &self,
+        product: &str,
+        picture: &TenantPicture,
+        admin: Option<&str>,
+    ) -> license_desk_core::overview::PlanPreview {
+        use license_desk_core::overview::{ConsequenceCount, PlanPerson, PlanPersonItem};
         let totals = self
             .counts()
             .into_values()
@@ -322,6 +329,55 @@ impl Plan {
                 }
             })
             .collect();
+        let consequences = crate::consequences::per_person(self, picture);
+        let names: HashMap<Uuid, &User> = picture.users.iter().map(|u| (u.id, u)).collect();
+        let people: Vec<PlanPerson> = crate::consequences::by_person(self)
+            .into_iter()
+            .map(|(_, items)| {
+                let first = items[0];
+                let user = first.user_id.and_then(|id| names.get(&id));
+                PlanPerson {
+                    display_name: user.and_then(|u| u.display_name.clone()),
+                    user_principal_name: first
+                        .user_principal_name
+                        .clone()
+                        .unwrap_or_else(|| first.user.clone()),
+                    items: items
+                        .iter()
+                        .map(|item| {
+                            let (verdict, groups) = item.verdict.shown();
+                            PlanPersonItem {
+                                product: if item.sku_id.is_nil() {
+                                    String::new()
+                                } else {
+                                    picture.product_name(item.sku_id)
+                                },
+                                verdict,
+                                groups,
+                            }
+                        })
+                        .collect(),
+                    consequences: first
+                        .user_id
+                        .and_then(|id| consequences.get(&id).cloned())
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        let mut counted: BTreeMap<license_desk_core::overview::Consequence, u32> = BTreeMap::new();
+        for person in &people {
+            for consequence in &person.consequences {
+                *counted.entry(*consequence).or_default() += 1;
+            }
+        }
+        let includes_signed_in_admin = admin.is_some_and(|admin| {
+            self.items.iter().any(|i| {
+                i.verdict.will_send()
+                    && i.user_principal_name
+                        .as_deref()
+                        .is_some_and(|upn| upn.eq_ignore_ascii_case(admin))
+            })
+        });
         license_desk_core::overview::PlanPreview {
             product: product.to_owned(),
             will_remove: totals.will_remove,
@@ -329,6 +385,12 @@ impl Plan {
             seat_stays: totals.seat_stays,
             cannot: totals.inherited_only + totals.self_service + totals.already_gone + totals.user_not_found,
             notes,
+            people,
+            consequences: counted
+                .into_iter()
+                .map(|(consequence, people)| ConsequenceCount { consequence, people })
+                .collect(),
+            includes_signed_in_admin,
         }
     }
 }

@@ -34,7 +34,7 @@ export const commands = {
 	 *  from chosen users) and keeps the plan until the admin confirms or plans
 	 *  again.
 	 */
-	planRemoval: (request: RemovalRequest) => typedError<PlanPreview, AppError_Serialize>(__TAURI_INVOKE("plan_removal", { request })),
+	planRemoval: (request: RemovalRequest) => typedError<PlanPreview_Serialize, AppError_Serialize>(__TAURI_INVOKE("plan_removal", { request })),
 	/**  Runs the plan the admin confirmed. */
 	runPlan: (onProgress: Channel<RunProgress_Deserialize>) => typedError<RunSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("run_plan", { onProgress })),
 	/**  Puts back what a run removed. */
@@ -174,6 +174,48 @@ export type Connection_Serialize =
  *  seconds since the Unix epoch, where known.
  */
 { kind: "offline_file"; file: string; taken_at: number | null };
+
+/**
+ *  What a removal really does to a person, from the service plans they
+ *  have before and after it. Stable codes: scripts and the UI rely on them.
+ */
+export type Consequence = 
+/**
+ *  Their last Exchange Online plan goes: the mailbox is kept 30 days,
+ *  then deleted (kept as inactive under a hold on Enterprise plans),
+ *  and leaves eDiscovery searches.
+ */
+"mailbox" | 
+/**
+ *  Their last SharePoint or OneDrive plan goes: their OneDrive is kept
+ *  for the retention period, then deleted.
+ */
+"onedrive" | 
+/**
+ *  Their last Microsoft 365 Apps plan goes: Word, Excel and Outlook say
+ *  "unlicensed" and turn read-only.
+ */
+"office_apps" | 
+/**  They can no longer use Teams. */
+"teams" | 
+/**  Power BI Pro or Premium per user goes: shared reports stop working for them. */
+"power_bi" | 
+/**  Intune goes: their devices are no longer managed. */
+"intune" | 
+/**  Entra ID P1 goes: conditional access and self-service password reset stop applying. */
+"entra_p1" | 
+/**  Entra ID P2 goes: risk-based sign-in protection stops applying. */
+"entra_p2" | 
+/**  They keep every service: no effect on mail, files or apps. */
+"no_effect" | 
+/**  What the product carries is not known, so neither is the effect. */
+"unknown";
+
+/**  How many people a consequence touches. */
+export type ConsequenceCount = {
+	consequence: Consequence,
+	people: number,
+};
 
 /**  What the admin needs to finish a device code sign-in elsewhere. */
 export type DeviceCodePrompt = {
@@ -427,8 +469,46 @@ export type PlanDriftRow_Serialize = {
 	drift: PlanDrift,
 };
 
+/**
+ *  One person of a plan: what happens to each of their items, and what
+ *  that really does to them.
+ */
+export type PlanPerson = PlanPerson_Serialize | PlanPerson_Deserialize;
+
+export type PlanPersonItem = {
+	product: string,
+	verdict: PlanVerdict,
+	/**  The groups that give the license, where that matters. */
+	groups: string[],
+};
+
+/**
+ *  One person of a plan: what happens to each of their items, and what
+ *  that really does to them.
+ */
+export type PlanPerson_Deserialize = {
+	displayName?: string | null,
+	userPrincipalName: string,
+	items: PlanPersonItem[],
+	consequences: Consequence[],
+};
+
+/**
+ *  One person of a plan: what happens to each of their items, and what
+ *  that really does to them.
+ */
+export type PlanPerson_Serialize = {
+	displayName: string | null,
+	userPrincipalName: string,
+	items: PlanPersonItem[],
+	consequences: Consequence[],
+};
+
 /**  A plan shown before anything changes. */
-export type PlanPreview = {
+export type PlanPreview = PlanPreview_Serialize | PlanPreview_Deserialize;
+
+/**  A plan shown before anything changes. */
+export type PlanPreview_Deserialize = {
 	product: string,
 	willRemove: number,
 	seatsFreed: number,
@@ -436,6 +516,29 @@ export type PlanPreview = {
 	cannot: number,
 	/**  Every item that is not a plain removal, for the admin to read. */
 	notes: PlanRow[],
+	/**  Everyone the plan names, with their items and consequences. */
+	people: PlanPerson_Deserialize[],
+	/**  Each consequence with the number of people it touches. */
+	consequences: ConsequenceCount[],
+	/**  The signed-in admin is among the people who lose a license. */
+	includesSignedInAdmin: boolean,
+};
+
+/**  A plan shown before anything changes. */
+export type PlanPreview_Serialize = {
+	product: string,
+	willRemove: number,
+	seatsFreed: number,
+	seatStays: number,
+	cannot: number,
+	/**  Every item that is not a plain removal, for the admin to read. */
+	notes: PlanRow[],
+	/**  Everyone the plan names, with their items and consequences. */
+	people: PlanPerson_Serialize[],
+	/**  Each consequence with the number of people it touches. */
+	consequences: ConsequenceCount[],
+	/**  The signed-in admin is among the people who lose a license. */
+	includesSignedInAdmin: boolean,
 };
 
 export type PlanRow = {
@@ -640,7 +743,7 @@ export type SavedPlanCheck_Deserialize = {
 	/**  Only the items that changed since the file. */
 	changed: PlanDriftRow_Deserialize[],
 	/**  What will be done now, as any plan is shown. */
-	preview: PlanPreview,
+	preview: PlanPreview_Deserialize,
 };
 
 /**  A saved plan checked against the live tenant, before it runs. */
@@ -655,7 +758,7 @@ export type SavedPlanCheck_Serialize = {
 	/**  Only the items that changed since the file. */
 	changed: PlanDriftRow_Serialize[],
 	/**  What will be done now, as any plan is shown. */
-	preview: PlanPreview,
+	preview: PlanPreview_Serialize,
 };
 
 export type Settings = Settings_Serialize | Settings_Deserialize;

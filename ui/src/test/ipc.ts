@@ -85,6 +85,9 @@ export const planCheck: SavedPlanCheck_Serialize = {
     seatStays: 0,
     cannot: 3,
     notes: [{ user: "group@northwindtraders.example", verdict: "inherited_only", groups: ["Sales licenses"] }],
+    people: [],
+    consequences: [],
+    includesSignedInAdmin: false,
   },
 };
 
