@@ -150,7 +150,7 @@ fn write_admin_center_csv(path: &Path) -> Result<(), BoxError> {
             "eva@contoso.com",
             "0e7b1a34-1f7a-4f0e-9a55-8f1c2d3e4a05",
             false,
-            "Microsoft 365 Business Basic+Microsoft Power Automate Free",
+            "Microsoft 365 Business Basic+Visio Plan 2",
         ),
     ];
     let mut text = String::from("\u{feff}");
@@ -182,6 +182,8 @@ async fn an_admin_center_csv_opened_at_start_is_browsed_read_only() {
                 "users_9_15_2025 9_17_18 PM.csv: Microsoft 365 admin center",
                 "The file does not say which licenses come from groups.",
                 "The file does not give paid seats.",
+                // A name the file writes for more than one product.
+                "These names belong to more than one product",
             ] {
                 assert!(banner.contains(said), "the banner says {said:?}: {banner}");
             }
@@ -216,6 +218,9 @@ async fn an_admin_center_csv_opened_at_start_is_browsed_read_only() {
             let row = text(&app, premium).await?;
             assert!(row.contains("Microsoft 365 Business Premium"), "{row}");
             assert!(row.contains("not in the file"), "{row}");
+            // Named as the file writes it: it fits more than one product.
+            let visio = text(&app, "tr[data-part-number='Visio Plan 2']").await?;
+            assert!(visio.starts_with("Visio Plan 2"), "{visio}");
             assert!(
                 app.client
                     .find_all(Locator::Css("[data-action='export-tenant']"))

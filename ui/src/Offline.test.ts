@@ -262,6 +262,7 @@ describe("offline review", () => {
     const banner = await screen.findByTestId("offline-banner");
     expect(banner.textContent).toContain("Filen säger inte vilka licenser som kommer via grupper.");
     expect(banner.textContent).toContain("Filen anger inte antalet betalda platser.");
+    expect(banner.textContent).toContain("Användarexport från administrationscentret för Microsoft 365, öppen skrivskyddad.");
     const taken = fileOverview.offline!.takenAt!;
     await waitFor(() =>
       expect(screen.getByTestId("connection").textContent).toBe(
@@ -284,7 +285,7 @@ describe("offline review", () => {
   });
 
   it("has every offline string in Swedish, in Swedish", () => {
-    const keys = Object.keys(en).filter((k) => /^(file|offline|plan|export|apply|drift)\.|^status\.(offline|closeFile|daysAgo|today)/.test(k)) as (keyof typeof en)[];
+    const keys = Object.keys(en).filter((k) => /^(file|offline|plan|export|apply|drift|format)\.|^status\.(offline|closeFile|daysAgo|today)/.test(k)) as (keyof typeof en)[];
     expect(keys.length).toBeGreaterThan(40);
     for (const key of keys) {
       expect(sv[key], key).toBeTruthy();

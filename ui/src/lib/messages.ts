@@ -248,6 +248,15 @@ export const en = {
   "drift.unknown_product": "A product name License Desk does not know: nothing is done",
   "drift.renamedTo": "now {upn}",
   "error.dismiss": "Dismiss",
+  "format.license_desk": "License Desk export",
+  "format.admin_center": "Microsoft 365 admin center user export",
+  "format.admin_center_legacy": "Microsoft 365 admin center user export (older layout, before mid-2023)",
+  "format.powershell": "PowerShell licence report",
+  "format.msonline": "MSOnline PowerShell licence report (AccountSkuIds)",
+  "format.admindroid": "AdminDroid user licence report",
+  "format.cipp": "CIPP Users export",
+  "format.graph_json": "Saved Microsoft Graph users (JSON)",
+  "format.localized": "{format}, localized headers",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -500,4 +509,13 @@ export const sv: Messages = {
   "drift.unknown_product": "Ett produktnamn som License Desk inte känner till: inget görs",
   "drift.renamedTo": "nu {upn}",
   "error.dismiss": "Stäng",
+  "format.license_desk": "License Desk-export",
+  "format.admin_center": "Användarexport från administrationscentret för Microsoft 365",
+  "format.admin_center_legacy": "Användarexport från administrationscentret för Microsoft 365 (äldre layout, före mitten av 2023)",
+  "format.powershell": "Licensrapport från PowerShell",
+  "format.msonline": "Licensrapport från MSOnline PowerShell (AccountSkuId)",
+  "format.admindroid": "Licensrapport från AdminDroid",
+  "format.cipp": "Användarexport från CIPP",
+  "format.graph_json": "Sparade användare från Microsoft Graph (JSON)",
+  "format.localized": "{format}, översatta kolumnrubriker",
 };
