@@ -241,6 +241,35 @@ describe("offline review", () => {
     expect(screen.queryByTestId("apply-dialog")).toBeNull();
   });
 
+  it("says why a file dropped while signed in cannot be used, and keeps the tenant open", async () => {
+    const message = "notes.txt, line 1: not a user export License Desk knows. Export users from the admin center (Users → Active users → Export users) or use License Desk's own export.";
+    fakeBackend({ fileError: { code: "file_not_usable", message } });
+    render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: "Try the demo tenant" }));
+    await screen.findByTestId("users-summary");
+    await emit("file-handed-over", { path: "/home/admin/notes.txt" });
+    expect((await screen.findByTestId("open-error")).textContent).toContain(message);
+    expect(screen.getByTestId("connection").textContent).toBe("Demo tenant: nothing real changes");
+    expect(screen.queryByTestId("offline-banner")).toBeNull();
+    expect(screen.getByTestId("users-summary")).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "Dismiss" }));
+    expect(screen.queryByTestId("open-error")).toBeNull();
+  });
+
+  it("offers no resume or undo while a file is open", async () => {
+    fakeBackend({
+      startOpen: CSV,
+      interrupted: [{ run: "run-1", settled: 40, total: 86, undo: false }],
+      history: [{ run: "run-2", startedAt: 1_795_000_000, undo: false, undoes: null, products: ["Visio"], users: 1, state: "finished", done: 1, failed: 0, undone: false }],
+    });
+    render(App);
+    await screen.findByTestId("offline-banner");
+    expect(screen.queryByTestId("interrupted")).toBeNull();
+    await fireEvent.click(screen.getByRole("button", { name: "Run history" }));
+    const row = (await screen.findByTestId("run-history")).querySelector("tbody tr")!;
+    expect(row.querySelector<HTMLButtonElement>("[data-action=undo-run]")!.disabled).toBe(true);
+  });
+
   it("refuses a plan of another tenant with the message, running nothing", async () => {
     const message = "This plan was made for Contoso (contoso.com), but you are signed in to Northwind Traders. Sign in to Contoso to apply it.";
     const backend = fakeBackend({ chosen: { open_plan: PLAN }, planError: { code: "plan_of_another_tenant", message } });
