@@ -264,6 +264,24 @@ async fn an_admin_center_csv_opened_at_start_is_browsed_read_only() {
                 .is_empty());
             heading.send_keys(&Key::Escape.to_string()).await?;
             wait_until_gone(&app, "dialog.removal").await?;
+
+            // Closed, the file is among the recent ones: one click opens it again.
+            app.click("button[data-action='close-file']").await?;
+            app.wait_for_text("[data-testid='connection']", "Not connected")
+                .await?;
+            let recent = app
+                .wait_for(Locator::Css(
+                    "[data-testid='recent-files'] button[data-action='open-recent']",
+                ))
+                .await;
+            assert_eq!(recent.text().await?, "users_9_15_2025 9_17_18 PM.csv");
+            recent.click().await?;
+            app.wait_for(Locator::Css("[data-testid='offline-banner']")).await;
+            app.wait_for_text_containing(
+                "[data-testid='connection']",
+                "Offline file users_9_15_2025 9_17_18 PM.csv",
+            )
+            .await?;
             Ok(())
         }
         .await;
@@ -290,6 +308,40 @@ async fn signed_in(app: &App) -> Result<(), BoxError> {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     Err("no users after signing in".into())
+}
+
+#[tokio::test]
+async fn a_file_that_cannot_be_used_says_why_and_changes_nothing() {
+    let test = "offline_file_not_usable";
+    let dir = files(test);
+    let notes = dir.join("meeting notes.txt");
+    std::fs::write(&notes, "Licences to review on Monday:\nAdele, Ben\n").expect("the file is written");
+    let open = notes.display().to_string();
+    run_with_args(test, &["--open", &open], |app| async move {
+        let result = async {
+            let alert = text(&app, "[role='alert']").await?;
+            assert!(
+                alert.contains("meeting notes.txt"),
+                "the message names the file: {alert}"
+            );
+            app.wait_for_text("[data-testid='connection']", "Not connected")
+                .await?;
+            assert!(app
+                .client
+                .find_all(Locator::Css("[data-testid='offline-banner']"))
+                .await?
+                .is_empty());
+            // The ways in are all still there.
+            app.wait_for(Locator::Css("button[data-action='open-file']"))
+                .await;
+            app.wait_for(Locator::Css("button[data-action='open-demo']"))
+                .await;
+            Ok(())
+        }
+        .await;
+        (app, result)
+    })
+    .await;
 }
 
 async fn wait_until_gone(app: &App, css: &str) -> Result<(), BoxError> {
