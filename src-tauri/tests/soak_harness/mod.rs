@@ -499,6 +499,9 @@ struct World<'a> {
     holders: BTreeSet<Uuid>,
     /// The phase under way and where its changes start in `logs.writes`.
     phase: Option<(Phase, usize)>,
+    /// How long the last process took to its first change (to aim kills
+    /// at what comes before: sign-in, reading, planning, checking).
+    time_to_first_write: Duration,
     deadline: Instant,
 }
 
@@ -529,6 +532,7 @@ impl<'a> World<'a> {
             abandoned: BTreeSet::new(),
             holders: BTreeSet::new(),
             phase: None,
+            time_to_first_write: Duration::from_millis(500),
             deadline: Instant::now() + soak.time_limit,
         };
         world.logs.follow(log_path(soak, 0));
@@ -615,7 +619,8 @@ impl<'a> World<'a> {
         }
         let after_removal = licenses(&self.tenant()?);
         self.compare(&expected, &after_removal, "after the removal");
-        self.check_writes(&self.logs.writes[..removal_writes].to_vec(), &holders, "removed");
+        let found = check_writes(&self.logs.writes[..removal_writes], &holders, "removed");
+        self.problems.extend(found);
 
         // The undo, with what the removal left of the kills.
         let undo_kills = self.soak.kills / 2 + unused;
@@ -628,7 +633,8 @@ impl<'a> World<'a> {
         self.check_record(&undo, holders.len(), "the undo");
         let after_undo = licenses(&self.tenant()?);
         self.compare(&before, &after_undo, "after the undo");
-        self.check_writes(&self.logs.writes[removal_writes..].to_vec(), &holders, "put back");
+        let found = check_writes(&self.logs.writes[removal_writes..], &holders, "put back");
+        self.problems.extend(found);
         self.figures.restarts = self.incarnation;
         Ok(())
     }
@@ -782,11 +788,13 @@ impl<'a> World<'a> {
 
     fn trigger(&mut self, remaining: usize, kills_left: usize) -> Trigger {
         if self.rng.chance(30) {
-            Trigger::After(Duration::from_millis(self.rng.between(0, 1200)))
+            // Before its first change, as long as that took lately.
+            let before_sending = self.time_to_first_write.as_millis() as u64;
+            Trigger::After(Duration::from_millis(self.rng.between(0, before_sending)))
         } else {
             let spread = (2 * remaining / (kills_left + 1)).max(1) as u64;
             Trigger::Writes {
-                count: self.rng.between(0, spread) as usize,
+                count: self.rng.between(1, spread) as usize,
                 at_most: Duration::from_millis(self.rng.between(2_000, 20_000)),
             }
         }
@@ -824,12 +832,17 @@ impl<'a> World<'a> {
             .map_err(|e| format!("cannot start {}: {e}", self.soak.license_desk.display()))?;
         let started = Instant::now();
         let writes_at_start = self.logs.writes.len();
+        let mut first_write = None;
         let ended = loop {
             if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
                 break Ended::Exited(status);
             }
             self.logs.poll();
             let writes = self.logs.writes.len();
+            if writes > writes_at_start && first_write.is_none() {
+                first_write = Some(started.elapsed());
+                self.time_to_first_write = started.elapsed();
+            }
             if self.restart_at.last().is_some_and(|at| writes >= *at) {
                 self.restart_at.pop();
                 self.restart_emulator()?;
@@ -965,43 +978,6 @@ impl<'a> World<'a> {
         }
     }
 
-    /// Each holder changed exactly once, nobody else at all.
-    fn check_writes(&mut self, writes: &[Uuid], holders: &BTreeSet<Uuid>, done: &str) {
-        let mut counts: BTreeMap<Uuid, usize> = BTreeMap::new();
-        for user in writes {
-            *counts.entry(*user).or_default() += 1;
-        }
-        let lost: Vec<String> = holders
-            .iter()
-            .filter(|u| !counts.contains_key(u))
-            .map(Uuid::to_string)
-            .collect();
-        let repeated: Vec<String> = counts
-            .iter()
-            .filter(|(u, n)| holders.contains(u) && **n > 1)
-            .map(|(u, n)| format!("{u} ×{n}"))
-            .collect();
-        let strays: Vec<String> = counts
-            .iter()
-            .filter(|(u, _)| !holders.contains(u))
-            .map(|(u, n)| format!("{u} ×{n}"))
-            .collect();
-        for (list, what) in [
-            (lost, format!("never {done} (no successful write logged)")),
-            (repeated, format!("{done} more than once")),
-            (strays, format!("{done} but never held the product")),
-        ] {
-            if !list.is_empty() {
-                self.problems.push(format!(
-                    "{} users {what}: {}{}",
-                    list.len(),
-                    list.iter().take(10).cloned().collect::<Vec<_>>().join(", "),
-                    if list.len() > 10 { ", …" } else { "" }
-                ));
-            }
-        }
-    }
-
     fn compare(&mut self, expected: &Licenses, actual: &Licenses, when: &str) {
         let mut differ = Vec::new();
         for (user, want) in expected {
@@ -1024,6 +1000,45 @@ impl<'a> World<'a> {
             ));
         }
     }
+}
+
+/// Each holder changed exactly once, nobody else at all.
+fn check_writes(writes: &[Uuid], holders: &BTreeSet<Uuid>, done: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut counts: BTreeMap<Uuid, usize> = BTreeMap::new();
+    for user in writes {
+        *counts.entry(*user).or_default() += 1;
+    }
+    let lost: Vec<String> = holders
+        .iter()
+        .filter(|u| !counts.contains_key(u))
+        .map(Uuid::to_string)
+        .collect();
+    let repeated: Vec<String> = counts
+        .iter()
+        .filter(|(u, n)| holders.contains(u) && **n > 1)
+        .map(|(u, n)| format!("{u} ×{n}"))
+        .collect();
+    let strays: Vec<String> = counts
+        .iter()
+        .filter(|(u, _)| !holders.contains(u))
+        .map(|(u, n)| format!("{u} ×{n}"))
+        .collect();
+    for (list, what) in [
+        (lost, format!("never {done} (no successful write logged)")),
+        (repeated, format!("{done} more than once")),
+        (strays, format!("{done} but never held the product")),
+    ] {
+        if !list.is_empty() {
+            problems.push(format!(
+                "{} users {what}: {}{}",
+                list.len(),
+                list.iter().take(10).cloned().collect::<Vec<_>>().join(", "),
+                if list.len() > 10 { ", …" } else { "" }
+            ));
+        }
+    }
+    problems
 }
 
 fn log_path(soak: &Soak, incarnation: usize) -> PathBuf {
