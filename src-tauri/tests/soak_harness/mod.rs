@@ -31,8 +31,8 @@
 //! state file's folder (milliseconds), so a SIGKILL often lands after a
 //! change is in the state file and before its log line. Before starting
 //! the emulator again the soak reads the dead process's state file (its
-//! `tenant`) and compares each holder's license with what the logged
-//! changes of the phase say; a change the state shows and no log line
+//! `tenant`) and compares each holder's license with what it was when the
+//! phase began and what the logged changes of the phase say; a change the state shows and no log line
 //! does is counted once, as made at the kill ("reconciled" in the
 //! figures). A change repeated in that same instant would not show; one
 //! the log holds and the state does not is reported as a problem.
@@ -477,6 +477,15 @@ fn licenses(tenant: &Tenant) -> Licenses {
         .collect()
 }
 
+/// The users holding `sku` directly.
+fn holding(licenses: &Licenses, sku: Uuid) -> BTreeSet<Uuid> {
+    licenses
+        .iter()
+        .filter(|(_, held)| held.iter().any(|(s, _)| *s == sku))
+        .map(|(user, _)| *user)
+        .collect()
+}
+
 struct World<'a> {
     soak: &'a Soak,
     rng: Rng,
@@ -499,6 +508,8 @@ struct World<'a> {
     holders: BTreeSet<Uuid>,
     /// The phase under way and where its changes start in `logs.writes`.
     phase: Option<(Phase, usize)>,
+    /// The holders who held the product directly when the phase began.
+    held_at_phase_start: BTreeSet<Uuid>,
     /// How long the last process took to its first change (to aim kills
     /// at what comes before: sign-in, reading, planning, checking).
     time_to_first_write: Duration,
@@ -532,6 +543,7 @@ impl<'a> World<'a> {
             abandoned: BTreeSet::new(),
             holders: BTreeSet::new(),
             phase: None,
+            held_at_phase_start: BTreeSet::new(),
             time_to_first_write: Duration::from_millis(500),
             deadline: Instant::now() + soak.time_limit,
         };
@@ -571,14 +583,11 @@ impl<'a> World<'a> {
         self.tenant_id = start.id;
         let sku = catalog::BUSINESS_PREMIUM.sku_id;
         let before = licenses(&start);
-        let holders: BTreeSet<Uuid> = before
-            .iter()
-            .filter(|(_, held)| held.iter().any(|(s, _)| *s == sku))
-            .map(|(user, _)| *user)
-            .collect();
+        let holders = holding(&before, sku);
         self.figures.users = start.users.len();
         self.figures.holders = holders.len();
         self.holders = holders.clone();
+        self.held_at_phase_start = holders.clone();
         if holders.is_empty() {
             return Err("the generated tenant has no Business Premium holders".into());
         }
@@ -618,6 +627,7 @@ impl<'a> World<'a> {
             }
         }
         let after_removal = licenses(&self.tenant()?);
+        self.held_at_phase_start = holding(&after_removal, sku);
         self.compare(&expected, &after_removal, "after the removal");
         let found = check_writes(&self.logs.writes[..removal_writes], &holders, "removed");
         self.problems.extend(found);
@@ -921,7 +931,7 @@ impl<'a> World<'a> {
     /// the module's doc): each holder's license in its state file against
     /// what the phase's logged changes say.
     fn reconcile(&mut self) -> Result<(), String> {
-        let Some((phase, start)) = self.phase else {
+        let Some((_, start)) = self.phase else {
             return Ok(());
         };
         let path = self.soak.dir.join("tenant.json");
@@ -938,10 +948,7 @@ impl<'a> World<'a> {
                 continue;
             }
             let holds = user.assigned_licenses.iter().any(|l| l.sku_id == sku);
-            let changed = match phase {
-                Phase::Removal => !holds,
-                Phase::Undo { .. } => holds,
-            };
+            let changed = holds != self.held_at_phase_start.contains(&user.id);
             match (changed, logged.contains(&user.id)) {
                 (true, false) => missed.push(user.id),
                 (false, true) => self.problems.push(format!(
