@@ -360,6 +360,7 @@ impl GraphClient {
         // it is never answered for good.
         let mut refused: Vec<Option<Error>> = vec![None; requests.len()];
         let mut rng = rng();
+        let mut renewals = 0u32;
         for round in 1.. {
             let pending: Vec<usize> = (0..requests.len()).filter(|&i| settled[i].is_none()).collect();
             if pending.is_empty() {
@@ -370,6 +371,9 @@ impl GraphClient {
                 repeatable: pending.iter().all(|&i| requests[i].repeatable),
                 ..Request::post("/$batch", batch_body(requests, &pending))
             };
+            // The token the batch goes with, to renew it if an inner request
+            // finds it expired.
+            let token = self.session.access_token().await.ok();
             let (responses, outer_request_id) = match self.send_until(&outer, deadline).await {
                 Ok(answer) if answer.status == 200 => {
                     match answer.body.get("responses").and_then(Value::as_array) {
@@ -396,6 +400,7 @@ impl GraphClient {
             let mut longest_throttle = Duration::ZERO;
             let mut server_wait = Duration::ZERO;
             let mut backoff_needed = false;
+            let mut token_refused = false;
             let mut answered = vec![false; requests.len()];
             for response in &responses {
                 let Some(index) = response["id"].as_str().and_then(|id| id.parse::<usize>().ok()) else {
@@ -429,6 +434,12 @@ impl GraphClient {
                             .max(retry_after(header("retry-after")).unwrap_or(Duration::from_secs(1)));
                         refused[index] = Some(failure());
                     }
+                    // An inner request whose token ran out was not carried
+                    // out: renew the token and send it again, a change too.
+                    401 if renewals < MAX_RENEWALS => {
+                        token_refused = true;
+                        refused[index] = Some(failure());
+                    }
                     503 | 504 if !requests[index].repeatable => {
                         settled[index] = Some(Err(outcome_unknown(
                             "Microsoft's service answered a change in a batch with a server error.",
@@ -459,6 +470,19 @@ impl GraphClient {
                         "Microsoft's answer to a batch left out a change.",
                         format!("request {index} of the batch had no answer"),
                     )));
+                }
+            }
+            if token_refused {
+                renewals += 1;
+                if let Some(token) = &token {
+                    if let Err(error) = self.session.renew_after_rejection(token).await {
+                        for index in 0..requests.len() {
+                            if settled[index].is_none() {
+                                settled[index] = Some(Err(error.clone()));
+                            }
+                        }
+                        break;
+                    }
                 }
             }
             let mut wait = longest_throttle.max(server_wait);
