@@ -476,10 +476,8 @@ impl GraphClient {
                 renewals += 1;
                 if let Some(token) = &token {
                     if let Err(error) = self.session.renew_after_rejection(token).await {
-                        for index in 0..requests.len() {
-                            if settled[index].is_none() {
-                                settled[index] = Some(Err(error.clone()));
-                            }
+                        for outcome in settled.iter_mut().filter(|o| o.is_none()) {
+                            *outcome = Some(Err(error.clone()));
                         }
                         break;
                     }
