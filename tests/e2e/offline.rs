@@ -35,6 +35,43 @@ fn app_binary() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/license-desk"))
 }
 
+/// The D-Bus name the app holds so that a second start hands over to it.
+const SINGLE_INSTANCE: &str = "com.licensedesk.desktop.SingleInstance";
+
+fn single_instance_owner() -> Option<u32> {
+    let output = Command::new("dbus-send")
+        .args([
+            "--session",
+            "--dest=org.freedesktop.DBus",
+            "--type=method_call",
+            "--print-reply",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.GetConnectionUnixProcessID",
+            &format!("string:{SINGLE_INSTANCE}"),
+        ])
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let reply = String::from_utf8_lossy(&output.stdout);
+    reply.split("uint32").nth(1)?.trim().parse().ok()
+}
+
+/// An app of the test before may still be letting go of the name: this
+/// test's app would then hand over to it and quit instead of starting.
+/// Waits for the name to be free, and ends an app that outlived its test.
+fn no_app_left_running() {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while let Some(pid) = single_instance_owner() {
+        if Instant::now() > deadline {
+            eprintln!("an app of an earlier test (pid {pid}) is still running: ending it");
+            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+            std::thread::sleep(Duration::from_millis(500));
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 /// A folder for a test's files that the app's launch does not wipe.
 fn files(test: &str) -> PathBuf {
     let dir = artifacts_dir(test).join("files");
@@ -170,6 +207,7 @@ async fn text(app: &App, css: &str) -> Result<String, BoxError> {
 
 #[tokio::test]
 async fn an_admin_center_csv_opened_at_start_is_browsed_read_only() {
+    no_app_left_running();
     let test = "offline_admin_center_csv";
     let dir = files(test);
     let csv = dir.join("users_9_15_2025 9_17_18 PM.csv");
@@ -312,6 +350,7 @@ async fn signed_in(app: &App) -> Result<(), BoxError> {
 
 #[tokio::test]
 async fn a_file_that_cannot_be_used_says_why_and_changes_nothing() {
+    no_app_left_running();
     let test = "offline_file_not_usable";
     let dir = files(test);
     let notes = dir.join("meeting notes.txt");
@@ -509,6 +548,7 @@ async fn plan_offline_then_apply_to_the_changed_tenant(test: &'static str, langu
     let control = tenant.control();
     let env = [("LICENSE_DESK_LOCAL_TENANT", tenant.base_url.as_str())];
     let sv = language == "sv";
+    no_app_left_running();
     run_with_env(test, &env, move |app| async move {
         let result = async {
             if sv {
