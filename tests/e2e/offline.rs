@@ -19,7 +19,10 @@ use fantoccini::key::Key;
 use graph_emulator::apps::{APP_ONLY_CLIENT_ID, APP_ONLY_SECRET};
 use graph_emulator::directory::Directory;
 use graph_emulator::model::{AssignedLicense, Group, Tenant};
-use license_desk_e2e::{artifacts_dir, run_with_args, run_with_env, App, BoxError, LocalTenant, Locator};
+use license_desk_e2e::{
+    app_binary, artifacts_dir, no_app_left_running, run_with_args, run_with_env, App, BoxError, LocalTenant,
+    Locator,
+};
 use uuid::Uuid;
 
 const PREMIUM: &str = "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46";
@@ -27,50 +30,6 @@ const ADMIN: &str = "licenses@northwindtraders.example";
 
 /// The admin center's Active users export, current layout (28 columns).
 const ADMIN_CENTER_HEADER: &str = "Display name,DirSyncEnabled,User principal name,Object Id,First name,Last name,When created,Soft deletion time stamp,Title,Department,Preferred data location,City,CountryOrRegion,Office,StateOrProvince,Usage location,Last dirsync time,Block credential,Licenses,Password never expires,Last password change time stamp,Mobile Phone,Phone number,Postal code,Preferred language,Street address,Fax,Proxy addresses";
-
-/// The binary under test, as the harness finds it.
-fn app_binary() -> PathBuf {
-    std::env::var_os("LICENSE_DESK_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/license-desk"))
-}
-
-/// The D-Bus name the app holds so that a second start hands over to it.
-const SINGLE_INSTANCE: &str = "com.licensedesk.desktop.SingleInstance";
-
-fn single_instance_owner() -> Option<u32> {
-    let output = Command::new("dbus-send")
-        .args([
-            "--session",
-            "--dest=org.freedesktop.DBus",
-            "--type=method_call",
-            "--print-reply",
-            "/org/freedesktop/DBus",
-            "org.freedesktop.DBus.GetConnectionUnixProcessID",
-            &format!("string:{SINGLE_INSTANCE}"),
-        ])
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    let reply = String::from_utf8_lossy(&output.stdout);
-    reply.split("uint32").nth(1)?.trim().parse().ok()
-}
-
-/// An app of the test before may still be letting go of the name: this
-/// test's app would then hand over to it and quit instead of starting.
-/// Waits for the name to be free, and ends an app that outlived its test.
-fn no_app_left_running() {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while let Some(pid) = single_instance_owner() {
-        if Instant::now() > deadline {
-            eprintln!("an app of an earlier test (pid {pid}) is still running: ending it");
-            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
-            std::thread::sleep(Duration::from_millis(500));
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
 
 /// A folder for a test's files that the app's launch does not wipe.
 fn files(test: &str) -> PathBuf {

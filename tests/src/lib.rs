@@ -23,7 +23,7 @@ fn workspace_root() -> PathBuf {
 }
 
 /// The binary under test: `LICENSE_DESK_BIN`, or the workspace's debug build.
-fn app_binary() -> PathBuf {
+pub fn app_binary() -> PathBuf {
     let path = std::env::var_os("LICENSE_DESK_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target/debug/license-desk"));
@@ -33,6 +33,44 @@ fn app_binary() -> PathBuf {
         path.display()
     );
     path.canonicalize().expect("the app binary path resolves")
+}
+
+/// The D-Bus name the app holds so that a second start hands over to it.
+const SINGLE_INSTANCE: &str = "com.licensedesk.desktop.SingleInstance";
+
+fn single_instance_owner() -> Option<u32> {
+    let output = Command::new("dbus-send")
+        .args([
+            "--session",
+            "--dest=org.freedesktop.DBus",
+            "--type=method_call",
+            "--print-reply",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.GetConnectionUnixProcessID",
+            &format!("string:{SINGLE_INSTANCE}"),
+        ])
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let reply = String::from_utf8_lossy(&output.stdout);
+    reply.split("uint32").nth(1)?.trim().parse().ok()
+}
+
+/// An app of the test before may still be letting go of the single-instance
+/// name: this test's app would then hand over to it and quit instead of
+/// starting. Waits for the name to be free, and ends an app that outlived
+/// its test.
+pub fn no_app_left_running() {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while let Some(pid) = single_instance_owner() {
+        if Instant::now() > deadline {
+            eprintln!("an app of an earlier test (pid {pid}) is still running: ending it");
+            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+            std::thread::sleep(Duration::from_millis(500));
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 /// Where a test keeps its data folders and, on failure, its screenshot.
@@ -90,6 +128,7 @@ impl App {
     }
 
     async fn launch_with(data: PathBuf, args: &[&str], env: Vec<(String, String)>) -> App {
+        no_app_left_running();
         for folder in ["data", "config", "cache"] {
             std::fs::create_dir_all(data.join(folder)).expect("test data folders can be made");
         }
