@@ -66,6 +66,14 @@ pub fn open_path(path: &Path) -> Result<Opened, Error> {
 
 /// Opens a file's bytes; `file_name` is for messages and the status bar.
 pub fn open(bytes: &[u8], file_name: &str) -> Result<Opened, Error> {
+    if is_a_plan(bytes) {
+        return Err(Error::new(
+            ErrorCode::FileNotUsable,
+            format!(
+                "{file_name} is a License Desk plan, not a picture of a tenant. Sign in to the tenant it was made for, then apply it (Licenses, Apply a saved plan…, or `license-desk apply`)."
+            ),
+        ));
+    }
     if crate::export::is_ours(bytes) {
         return Ok(Opened {
             picture: crate::export::read(bytes, file_name)?,
@@ -75,6 +83,13 @@ pub fn open(bytes: &[u8], file_name: &str) -> Result<Opened, Error> {
     }
     let imported = license_desk_files::read(bytes, file_name).map_err(unusable)?;
     Ok(from_imported(imported, file_name))
+}
+
+/// Whether `bytes` look like a saved plan (`license-desk-plan`).
+fn is_a_plan(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(512)];
+    head.trim_ascii_start().starts_with(b"{")
+        && String::from_utf8_lossy(head).contains("\"license-desk-plan\"")
 }
 
 /// The picture of what an imported file says, and no more.

@@ -259,6 +259,22 @@ fn an_admin_center_export_says_what_it_cannot_tell() {
     assert_eq!(picture.resolution(SPB), Resolution::Exact);
 }
 
+#[test]
+fn a_plan_opened_as_a_tenant_says_what_it_is_and_what_to_do() {
+    let plan = br#"{
+  "format": "license-desk-plan",
+  "version": 1,
+  "items": []
+}"#;
+    let error = open(plan, "plan.json").err().unwrap();
+    assert_eq!(error.code, ErrorCode::FileNotUsable);
+    assert!(
+        error.message.contains("is a License Desk plan") && error.message.contains("apply"),
+        "{}",
+        error.message
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
 
