@@ -20,6 +20,18 @@ afterEach(() => {
   Object.assign(tenant, { overview: null, progress: null, loading: false, error: null, waiting: null, devicePrompt: null, notRemembered: false, restoring: true });
 });
 
+/** Opens Business Premium's holders and plans removing it from all of them. */
+async function planForAllHolders() {
+  await fireEvent.click(screen.getByRole("button", { name: "Microsoft 365 Business Premium" }));
+  await fireEvent.click(await screen.findByRole("button", { name: "Remove from all 86 holders…" }));
+  await screen.findByTestId("plan-counts");
+}
+
+/** Types the number of people, as a plan of more than 50 asks. */
+async function confirmTyping(count: string) {
+  await fireEvent.input(screen.getByTestId("confirm-count"), { target: { value: count } });
+}
+
 async function renderApp() {
   const view = render(App);
   await screen.findByRole("heading", { name: "Users" });
@@ -123,11 +135,14 @@ describe("the app shell", () => {
     render(App);
     await fireEvent.click(await screen.findByRole("button", { name: "Try the demo tenant" }));
     await fireEvent.click(await screen.findByRole("button", { name: "Licenses" }));
-    await fireEvent.click(screen.getByRole("button", { name: "Remove from holders… Microsoft 365 Business Premium" }));
+    // The self-service product's removal lives with its holders, disabled.
+    await fireEvent.click(screen.getByRole("button", { name: "Visio Plan 2" }));
+    expect((await screen.findByRole("button", { name: "Remove from all 2 holders…" })).hasAttribute("disabled")).toBe(true);
+    await planForAllHolders();
     expect((await screen.findByTestId("plan-counts")).textContent).toContain("Will be removed: 86");
-    expect(screen.getByText(/still licensed through E3 licensing/)).toBeTruthy();
-    expect(screen.getByText(/kept for 30 days, then deleted for good/)).toBeTruthy();
-    expect(screen.getByRole("button", { name: "Remove from holders… Visio Plan 2" }).hasAttribute("disabled")).toBe(true);
+    expect(screen.getByText(/direct assignment removed; E3 licensing keeps the seat/)).toBeTruthy();
+    expect(screen.getByTestId("consequences").textContent).toContain("Mailbox: 12 people lose their last Exchange Online plan — their mailbox is kept 30 days, then deleted");
+    await confirmTyping("86");
     await fireEvent.click(screen.getByRole("button", { name: "Remove 86 licenses" }));
     expect((await screen.findByTestId("run-result")).textContent).toBe("Done: 85 removed, 1 failed, 0 not run.");
     expect(screen.getByText(/no longer exists/)).toBeTruthy();
@@ -253,7 +268,8 @@ describe("the app shell", () => {
     render(App);
     await fireEvent.click(await screen.findByRole("button", { name: "Try the demo tenant" }));
     await fireEvent.click(await screen.findByRole("button", { name: "Licenses" }));
-    await fireEvent.click(screen.getByRole("button", { name: "Remove from holders… Microsoft 365 Business Premium" }));
+    await planForAllHolders();
+    await confirmTyping("86");
     await fireEvent.click(await screen.findByRole("button", { name: "Remove 86 licenses" }));
     await screen.findByTestId("run-result");
     // 84 seats at 239.90 a month.
@@ -306,6 +322,7 @@ describe("the app shell", () => {
     await fireEvent.click(screen.getByRole("button", { name: /Person 002/ }));
     expect(screen.getByRole("button", { name: "Save" }).hasAttribute("disabled")).toBe(true);
     await fireEvent.click(screen.getByRole("button", { name: "Licenses" }));
-    expect(screen.getByRole("button", { name: "Remove from holders… Microsoft 365 Business Premium" }).hasAttribute("disabled")).toBe(true);
+    await fireEvent.click(screen.getByRole("button", { name: "Microsoft 365 Business Premium" }));
+    expect((await screen.findByRole("button", { name: "Remove from all 86 holders…" })).hasAttribute("disabled")).toBe(true);
   });
 });

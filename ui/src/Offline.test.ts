@@ -88,11 +88,14 @@ describe("offline review", () => {
     const { container } = render(App);
     await openTheFile();
     await fireEvent.click(screen.getByRole("button", { name: "Licenses" }));
-    await fireEvent.click(screen.getByRole("button", { name: "Plan removal… Microsoft 365 Business Premium" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Microsoft 365 Business Premium" }));
+    await fireEvent.click(await screen.findByRole("button", { name: "Plan removal from all 86 holders…" }));
     expect((await screen.findByTestId("plan-counts")).textContent).toContain("Will be removed: 86");
-    expect(screen.getByRole("heading", { level: 2 }).textContent!.trim()).toBe("Plan: remove Microsoft 365 Business Premium");
-    expect(document.activeElement).toBe(screen.getByRole("heading", { level: 2 }));
-    expect(screen.getByText(/still licensed through E3 licensing/)).toBeTruthy();
+    const title = screen.getByRole("heading", { level: 2, name: "Plan: remove Microsoft 365 Business Premium" });
+    expect(document.activeElement).toBe(title);
+    expect(screen.getByText(/direct assignment removed; E3 licensing keeps the seat/)).toBeTruthy();
+    // Saving a plan changes nothing, so nothing is typed to confirm it.
+    expect(screen.queryByTestId("confirm-count")).toBeNull();
     expect(screen.getByTestId("plan-later").textContent).toContain("Nothing changes now. Save the plan, then sign in");
     expect(screen.queryByRole("button", { name: /^Remove \d+ licenses?$/ })).toBeNull();
     await noViolations(container, "the plan made from a file");
@@ -206,7 +209,8 @@ describe("offline review", () => {
 
     await fireEvent.click(within(dialog).getByRole("button", { name: "Show the plan" }));
     expect(within(dialog).getByTestId("plan-counts").textContent).toContain("Will be removed: 1");
-    expect(within(dialog).getByText(/Held only through Sales licenses/)).toBeTruthy();
+    expect(within(dialog).getByText(/held only through Sales licenses: remove it at the group/)).toBeTruthy();
+    expect(within(dialog).getByTestId("consequences").textContent).toContain("Mailbox: 1 person loses their last Exchange Online plan");
     await noViolations(container, "the apply dialog's plan");
     await fireEvent.click(within(dialog).getByRole("button", { name: "Remove 1 license" }));
     expect((await within(dialog).findByTestId("run-result")).textContent).toBe("Done: 85 removed, 1 failed, 0 not run.");
@@ -301,7 +305,8 @@ describe("offline review", () => {
     expect(daysAgo(taken)).toMatch(/^för \d+ dagar? sedan$|^i dag$/);
     await fireEvent.click(screen.getByRole("button", { name: "Licenser" }));
     expect(screen.getAllByText("finns inte i filen").length).toBeGreaterThan(0);
-    expect(screen.getByRole("button", { name: "Planera borttagning… Microsoft 365 Business Premium" })).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "Microsoft 365 Business Premium" }));
+    expect(await screen.findByRole("button", { name: "Planera borttagning från alla 86 innehavare…" })).toBeTruthy();
     await fireEvent.click(screen.getByRole("button", { name: "Stäng filen" }));
     expect(await screen.findByRole("button", { name: "Öppna en fil…" })).toBeTruthy();
     await fireEvent.click(screen.getByRole("button", { name: "Prova demoklienten" }));

@@ -2,7 +2,11 @@
 // answers like the real commands would.
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type {
+  Consequence,
+  ConsequenceCount,
   Connection,
+  PlanPerson_Serialize,
+  PlanPreview_Serialize,
   RunEntry_Serialize,
   SavedPlanCheck_Serialize,
   Settings,
@@ -67,6 +71,62 @@ export const fileOverview: TenantOverview = {
   },
 };
 
+/** The consequence counts a plan's people add up to, as the backend gives them. */
+function countConsequences(people: PlanPerson_Serialize[]): ConsequenceCount[] {
+  const counts = new Map<Consequence, number>();
+  for (const person of people) for (const c of person.consequences) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return [...counts].map(([consequence, n]) => ({ consequence, people: n }));
+}
+
+const PREMIUM = "Microsoft 365 Business Premium";
+
+/** Removing Business Premium from `removed` holders (Person 000, 001, …):
+ * the first twelve lose their mailbox, OneDrive, apps and Teams, the next
+ * eight their apps and Power BI, the rest nothing that matters (they keep
+ * those services through another product). Besides them, one keeps the seat
+ * through a group and one holds it only through a group. With `admin`, the
+ * signed-in admin is among those who lose it. */
+export function makePlan(removed: number, { admin = false } = {}): PlanPreview_Serialize {
+  const people: PlanPerson_Serialize[] = Array.from({ length: removed }, (_, i) => ({
+    displayName: `Person ${String(i).padStart(3, "0")}`,
+    userPrincipalName: `person${i}@northwindtraders.example`,
+    items: [{ product: PREMIUM, verdict: "remove", groups: [] }],
+    consequences: (i < 12 ? ["mailbox", "onedrive", "office_apps", "teams"] : i < 20 ? ["office_apps", "power_bi"] : ["no_effect"]) as Consequence[],
+  }));
+  if (admin) {
+    people.push({
+      displayName: "Ann Admin",
+      userPrincipalName: "admin@northwindtraders.example",
+      items: [{ product: PREMIUM, verdict: "remove", groups: [] }],
+      consequences: ["mailbox", "intune", "entra_p1"],
+    });
+  }
+  people.push(
+    {
+      displayName: "Both Ways",
+      userPrincipalName: "both@example.com",
+      items: [{ product: PREMIUM, verdict: "remove_direct_seat_stays", groups: ["E3 licensing"] }],
+      consequences: ["no_effect"],
+    },
+    { displayName: null, userPrincipalName: "group@example.com", items: [{ product: PREMIUM, verdict: "inherited_only", groups: ["E3 licensing"] }], consequences: [] },
+  );
+  const willRemove = removed + (admin ? 1 : 0) + 1;
+  return {
+    product: PREMIUM,
+    willRemove,
+    seatsFreed: willRemove - 1,
+    seatStays: 1,
+    cannot: 1,
+    notes: [
+      { user: "both@example.com", verdict: "remove_direct_seat_stays", groups: ["E3 licensing"] },
+      { user: "group@example.com", verdict: "inherited_only", groups: ["E3 licensing"] },
+    ],
+    people,
+    consequences: countConsequences(people),
+    includesSignedInAdmin: admin,
+  };
+}
+
 /** A saved plan checked against the live tenant: three items changed. */
 export const planCheck: SavedPlanCheck_Serialize = {
   fromFile: "License Desk export Northwind Traders 2026-11-20.json",
@@ -85,8 +145,24 @@ export const planCheck: SavedPlanCheck_Serialize = {
     seatStays: 0,
     cannot: 3,
     notes: [{ user: "group@northwindtraders.example", verdict: "inherited_only", groups: ["Sales licenses"] }],
-    people: [],
-    consequences: [],
+    people: [
+      {
+        displayName: "Kept Person",
+        userPrincipalName: "kept@northwindtraders.example",
+        items: [{ product: "Microsoft 365 Business Premium", verdict: "remove", groups: [] }],
+        consequences: ["mailbox", "onedrive"],
+      },
+      {
+        displayName: "Group Person",
+        userPrincipalName: "group@northwindtraders.example",
+        items: [{ product: "Microsoft 365 Business Premium", verdict: "inherited_only", groups: ["Sales licenses"] }],
+        consequences: [],
+      },
+    ],
+    consequences: [
+      { consequence: "mailbox", people: 1 },
+      { consequence: "onedrive", people: 1 },
+    ],
     includesSignedInAdmin: false,
   },
 };
@@ -109,6 +185,11 @@ export interface FakeBackend {
   /** The answer to opening a file: its overview, or the error. */
   fileError?: { code: string; message: string };
   planError?: { code: string; message: string };
+  /** What planning a removal answers (by default 86 people lose Business Premium). */
+  plan?: PlanPreview_Serialize;
+  /** What reading the tenant again answers, or the error. */
+  refreshed?: TenantOverview;
+  refreshError?: { code: string; message: string };
 }
 
 export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
@@ -174,17 +255,11 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
         backend.interrupted = [];
         return { run: "run-1", done: 86, seatsFreed: 86, freed: [], failed: 0, notRun: 0, failures: [], overview: backend.overview };
       case "plan_removal":
-        return {
-          product: "Microsoft 365 Business Premium",
-          willRemove: 86,
-          seatsFreed: 85,
-          seatStays: 1,
-          cannot: 1,
-          notes: [
-            { user: "both@example.com", verdict: "remove_direct_seat_stays", groups: ["E3 licensing"] },
-            { user: "group@example.com", verdict: "inherited_only", groups: ["E3 licensing"] },
-          ],
-        };
+        return backend.plan ?? makePlan(85);
+      case "refresh_tenant":
+        if (backend.refreshError) throw backend.refreshError;
+        backend.overview = backend.refreshed ?? backend.overview;
+        return backend.overview;
       case "run_plan":
         return {
           run: "run-1",
