@@ -190,6 +190,8 @@ export interface FakeBackend {
   /** What reading the tenant again answers, or the error. */
   refreshed?: TenantOverview;
   refreshError?: { code: string; message: string };
+  /** Reading the tenant again answers once this settles (to see it busy). */
+  refreshWait?: Promise<unknown>;
 }
 
 export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
@@ -257,9 +259,12 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
       case "plan_removal":
         return backend.plan ?? makePlan(85);
       case "refresh_tenant":
-        if (backend.refreshError) throw backend.refreshError;
-        backend.overview = backend.refreshed ?? backend.overview;
-        return backend.overview;
+        return (async () => {
+          await backend.refreshWait;
+          if (backend.refreshError) throw backend.refreshError;
+          backend.overview = backend.refreshed ?? backend.overview;
+          return backend.overview;
+        })();
       case "run_plan":
         return {
           run: "run-1",
