@@ -145,7 +145,7 @@ describe("the plan", () => {
     expect(backend.calls.some((c) => c.cmd === "run_plan")).toBe(true);
   });
 
-  it("confirms 50 people with one click, and counts thousands as the language writes them", async () => {
+  it("confirms 50 people with one click; above, the number may be typed as the language writes it, and Enter confirms", async () => {
     const { dialog } = await openPlan({ plan: makePlan(49) });
     // 49 removed and one whose group keeps the seat: 50 people lose a license.
     expect(within(dialog).getByTestId("plan-counts").textContent).toContain("People who lose a license: 50");
@@ -154,8 +154,15 @@ describe("the plan", () => {
     restart();
     const big = await openPlan({ plan: makePlan(1233) });
     const confirm = within(big.dialog).getByRole<HTMLButtonElement>("button", { name: "Remove 1,234 licenses" });
-    await fireEvent.input(within(big.dialog).getByTestId("confirm-count"), { target: { value: "1,234" } });
+    const field = within(big.dialog).getByTestId("confirm-count");
+    await fireEvent.keyDown(field, { key: "Enter" });
+    expect(big.backend.calls.some((c) => c.cmd === "run_plan")).toBe(false);
+    await fireEvent.input(field, { target: { value: "1,234" } });
     expect(confirm.disabled).toBe(false);
+    // Enter in the field confirms once the number is right.
+    await fireEvent.keyDown(field, { key: "Enter" });
+    await within(big.dialog).findByTestId("run-result");
+    expect(big.backend.calls.filter((c) => c.cmd === "run_plan")).toHaveLength(1);
   });
 
   it("has no accessibility violations axe can find in the plan, opened or not", async () => {
