@@ -99,8 +99,8 @@ async fn removes_a_product_from_every_holder_and_undoes_it() {
                     .await?;
                 let row = "tr[data-part-number='O365_BUSINESS_PREMIUM']";
                 let before = app.wait_for(Locator::Css(row)).await.text().await?;
-                app.wait_for(Locator::Css(&format!("{row} button[data-action='plan-removal']")))
-                    .await
+                app.plan_removal_from_all_holders("O365_BUSINESS_PREMIUM")
+                    .await?
                     .click()
                     .await?;
                 let counts = app
@@ -238,10 +238,9 @@ async fn the_removal_flow_in_swedish() {
                 .await?;
             app.wait_for_text("main h1", "Licenser").await?;
             let row = "tr[data-part-number='EXCHANGESTANDARD']";
-            let button = app
-                .wait_for(Locator::Css(&format!("{row} button[data-action='plan-removal']")))
-                .await;
-            assert_eq!(button.text().await?, "Ta bort från innehavarna…");
+            app.wait_for(Locator::Css(row)).await;
+            let button = app.plan_removal_from_all_holders("EXCHANGESTANDARD").await?;
+            assert_eq!(button.text().await?, "Ta bort från alla 5 innehavare…");
             button.click().await?;
             let counts = app
                 .wait_for(Locator::Css("[data-testid='plan-counts']"))

@@ -253,15 +253,11 @@ async fn an_account_without_a_licensing_role_can_look_but_not_change() {
 
             app.click("nav button[data-view='licenses']").await?;
             app.wait_for(Locator::Css("table.products")).await;
-            for button in app
-                .client
-                .find_all(Locator::Css("button[data-action='plan-removal']"))
-                .await?
-            {
-                assert!(!button.is_enabled().await?, "every removal is disabled");
-            }
-            app.click("tr[data-part-number='SPB'] button[data-action='show-holders']")
-                .await?;
+            let remove_all = app.plan_removal_from_all_holders("SPB").await?;
+            assert!(
+                !remove_all.is_enabled().await?,
+                "removing from the holders is disabled"
+            );
             app.click("[data-testid='holders'] .user-row input[type='checkbox']")
                 .await?;
             let unassign = app
@@ -299,11 +295,12 @@ async fn a_self_service_product_is_locked_with_its_reason() {
                 .await?;
             assert!(reason.contains("Bought by a user (self-service)"), "{reason}");
             let remove = app
-                .wait_for(Locator::Css(&format!("{row} button[data-action='plan-removal']")))
-                .await;
-            assert!(!remove.is_enabled().await?);
-            app.click(&format!("{row} button[data-action='show-holders']"))
+                .plan_removal_from_all_holders(
+                    row.trim_start_matches("tr[data-part-number='")
+                        .trim_end_matches("']"),
+                )
                 .await?;
+            assert!(!remove.is_enabled().await?);
             let warning = app
                 .wait_for(Locator::Css("[data-testid='holders'] .warning"))
                 .await
@@ -388,15 +385,14 @@ async fn a_license_held_through_a_group_stays_with_the_group() {
 
             // Removing the product from every holder leaves this one to the group.
             app.click("nav button[data-view='licenses']").await?;
-            app.click(&format!(
-                "tr[data-part-number='{part_number}'] button[data-action='plan-removal']"
-            ))
-            .await?;
+            app.plan_removal_from_all_holders(&part_number)
+                .await?
+                .click()
+                .await?;
             app.wait_for(Locator::Css("[data-testid='plan-counts']")).await;
-            app.click("dialog details summary").await?;
             app.wait_for_text_containing(
-                "dialog .notes",
-                &format!("Held only through {group_name}: remove it at the group"),
+                "[data-testid='plan-people'] [data-verdict='inherited_only']",
+                &format!("held only through {group_name}: remove it at the group"),
             )
             .await?;
             app.click("button[data-action='confirm-removal']").await?;

@@ -236,11 +236,11 @@ async fn an_admin_center_csv_opened_at_start_is_browsed_read_only() {
 
             // Planning is offered; removing is not.
             let plan = app
-                .wait_for(Locator::Css(&format!(
-                    "{premium} button[data-action='plan-removal']"
-                )))
+                .wait_for(Locator::Css(
+                    "[data-testid='holders'] button[data-action='plan-removal']",
+                ))
                 .await;
-            assert_eq!(plan.text().await?, "Plan removal…");
+            assert_eq!(plan.text().await?, "Plan removal from all 2 holders…");
             plan.click().await?;
             app.wait_for_text_containing("[data-testid='plan-counts']", "Will be removed: 2")
                 .await?;

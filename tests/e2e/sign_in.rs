@@ -140,7 +140,8 @@ async fn premium_holders(tenant: &TenantControl) -> Result<usize, BoxError> {
 
 #[tokio::test]
 async fn a_run_killed_with_the_app_is_offered_and_resumed_at_the_next_start() {
-    let tenant = LocalTenant::start_with("admin@northwindtraders.example", &["--latency-ms", "300"]);
+    // Slow answers: the app is killed while its first batches are on the way.
+    let tenant = LocalTenant::start_with("admin@northwindtraders.example", &["--latency-ms", "1500"]);
     let tenant_ref = tenant.control();
     let env = [("LICENSE_DESK_LOCAL_TENANT", tenant.base_url.as_str())];
     run_with_env("a_run_killed_with_the_app", &env, |app| async move {
@@ -154,23 +155,26 @@ async fn a_run_killed_with_the_app_is_offered_and_resumed_at_the_next_start() {
                 .await
                 .click()
                 .await?;
-            app.wait_for(Locator::Css(
-                "tr[data-part-number='SPB'] button[data-action='plan-removal']",
-            ))
-            .await
-            .click()
-            .await?;
-            app.wait_for(Locator::Css("button[data-action='confirm-removal']"))
+            app.plan_removal_from_all_holders("SPB").await?.click().await?;
+            // More than 50 people: the count is typed before removing.
+            let confirm = app
+                .wait_for(Locator::Css("button[data-action='confirm-removal']"))
+                .await;
+            assert!(!confirm.is_enabled().await?, "not before the count is typed");
+            app.wait_for(Locator::Css("[data-testid='confirm-count']"))
                 .await
-                .click()
+                .send_keys(&before.to_string())
                 .await?;
-            // Quit as soon as the first changes are in: the rest are in flight or unsent.
-            for _ in 0..200 {
+            confirm.click().await?;
+            // Killed as soon as the first changes are in: answers take 1.5 s,
+            // so what was sent next is still on the way and the rest unsent.
+            for _ in 0..500 {
                 if premium_holders(&tenant_ref).await? < before {
                     break;
                 }
-                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
             }
+            license_desk_e2e::kill_running_app();
             Ok::<_, BoxError>(before)
         }
         .await;

@@ -70,11 +70,12 @@ async fn take(app: &App, out: &Path, code: &str) {
     shoot(app, out, &format!("holders-{code}")).await;
 
     // The plan before a removal.
-    click(
-        app,
-        "tr[data-part-number='SPE_E3'] button[data-action='plan-removal']",
-    )
-    .await;
+    app.plan_removal_from_all_holders("SPE_E3")
+        .await
+        .expect("the holders of Microsoft 365 E3")
+        .click()
+        .await
+        .expect("plans the removal");
     app.wait_for(Locator::Css("[data-testid='plan-counts']")).await;
     app.client
         .execute(

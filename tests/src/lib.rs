@@ -56,6 +56,15 @@ fn single_instance_owner() -> Option<u32> {
     reply.split("uint32").nth(1)?.trim().parse().ok()
 }
 
+/// Kills the running app at once (SIGKILL), as a crash or a power cut
+/// would, and waits until it is gone.
+pub fn kill_running_app() {
+    if let Some(pid) = single_instance_owner() {
+        let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+    }
+    no_app_left_running();
+}
+
 /// An app of the test before may still be letting go of the single-instance
 /// name: this test's app would then hand over to it and quit instead of
 /// starting. Waits for the name to be free, and ends an app that outlived
@@ -95,6 +104,11 @@ pub struct App {
 }
 
 impl App {
+    /// The app's data folder (where its run journals are, in `runs/`).
+    pub fn data_dir(&self) -> PathBuf {
+        self.data.join("data").join("com.licensedesk.desktop")
+    }
+
     /// Starts the app with empty data folders for `test`.
     pub async fn launch(test: &str) -> App {
         Self::launch_with_args(test, &[]).await
@@ -248,6 +262,20 @@ impl App {
     }
 
     /// The text of the page's first `h1`: the view on screen.
+    /// Opens a product's holders (Licenses view) and starts removing it from
+    /// all of them: the action lives with the holders, naming their count.
+    pub async fn plan_removal_from_all_holders(&self, part_number: &str) -> Result<Element, BoxError> {
+        self.click(&format!(
+            "tr[data-part-number='{part_number}'] button[data-action='show-holders']"
+        ))
+        .await?;
+        Ok(self
+            .wait_for(Locator::Css(
+                "[data-testid='holders'] button[data-action='plan-removal']",
+            ))
+            .await)
+    }
+
     pub async fn heading(&self) -> Result<String, BoxError> {
         Ok(self.wait_for(Locator::Css("main h1")).await.text().await?)
     }

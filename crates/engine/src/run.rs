@@ -27,6 +27,8 @@ use crate::journal::{self, Entry, Journal, Outcome, Record, RunKind};
 use crate::plan::{Plan, PlanItem};
 
 const BATCH_SIZE: usize = 20;
+/// Batches of reads checking the tenant, side by side.
+const PARALLEL_CHECKS: usize = 4;
 /// Rounds of "check the tenant, resend what is missing" at a run's end.
 const SETTLING_ROUNDS: usize = 3;
 
@@ -315,16 +317,27 @@ async fn check_tenant(
 ) -> Result<(Vec<usize>, Vec<usize>), Error> {
     let (mut made, mut not_made) = (Vec::new(), Vec::new());
     let groups = by_user(items, indices);
-    // One read a person, however many of their items are in question.
-    for chunk in groups.chunks(BATCH_SIZE) {
-        let reads: Vec<Request> = chunk
-            .iter()
-            .map(|group| {
-                let user = user_key(&items[group[0]]);
-                Request::get(format!("/users/{user}?$select=id,licenseAssignmentStates"))
-            })
-            .collect();
-        for (group, answer) in chunk.iter().zip(client.batch(&reads).await?) {
+    // One read a person, however many of their items are in question;
+    // batches of twenty reads, a few side by side.
+    let chunks: Vec<&[Vec<usize>]> = groups.chunks(BATCH_SIZE).collect();
+    let mut answered: Vec<(&[Vec<usize>], Vec<Answer>)> = Vec::new();
+    for wave in chunks.chunks(PARALLEL_CHECKS) {
+        let reads = wave.iter().map(|chunk| {
+            let requests: Vec<Request> = chunk
+                .iter()
+                .map(|group| {
+                    let user = user_key(&items[group[0]]);
+                    Request::get(format!("/users/{user}?$select=id,licenseAssignmentStates"))
+                })
+                .collect();
+            async move { client.batch(&requests).await }
+        });
+        for (chunk, answers) in wave.iter().zip(futures_util::future::join_all(reads).await) {
+            answered.push((chunk, answers?));
+        }
+    }
+    for (chunk, answers) in answered {
+        for (group, answer) in chunk.iter().zip(answers) {
             let states: Option<States> = match answer.status {
                 // The user is gone: nothing of theirs is left to change.
                 404 => None,

@@ -138,12 +138,23 @@ pub async fn refresh_users(
 ) -> Result<(), Error> {
     let mut fresh = Vec::new();
     let mut gone = Vec::new();
-    for chunk in ids.chunks(20) {
-        let reads: Vec<Request> = chunk
-            .iter()
-            .map(|id| Request::get(format!("/users/{id}?$select={USER_FIELDS}")))
-            .collect();
-        for (id, answer) in chunk.iter().zip(client.batch(&reads).await?) {
+    // Batches of twenty reads, several side by side.
+    let chunks: Vec<&[Uuid]> = ids.chunks(20).collect();
+    let mut answered: Vec<(&[Uuid], Vec<crate::client::Answer>)> = Vec::new();
+    for wave in chunks.chunks(PARALLEL_READS) {
+        let reads = wave.iter().map(|chunk| {
+            let requests: Vec<Request> = chunk
+                .iter()
+                .map(|id| Request::get(format!("/users/{id}?$select={USER_FIELDS}")))
+                .collect();
+            async move { client.batch(&requests).await }
+        });
+        for (chunk, answers) in wave.iter().zip(futures_util::future::join_all(reads).await) {
+            answered.push((chunk, answers?));
+        }
+    }
+    for (chunk, answers) in answered {
+        for (id, answer) in chunk.iter().zip(answers) {
             match answer.status {
                 200 => fresh.push(serde_json::from_value::<User>(answer.body).map_err(|e| {
                     Error::new(
