@@ -9,7 +9,7 @@ use std::time::Duration;
 use graph_emulator::apps::{APP_ONLY_CLIENT_ID, APP_ONLY_SECRET};
 use graph_emulator::directory::Directory;
 use graph_emulator::model::{AssignedLicense, Tenant, User};
-use license_desk_e2e::{artifacts_dir, App, LocalTenant, Locator};
+use license_desk_e2e::{App, LocalTenant, Locator};
 use uuid::Uuid;
 
 async fn click(app: &App, css: &str) {
@@ -354,7 +354,8 @@ fn demo_part_number(tenant: &Tenant, sku: Uuid) -> String {
 
 /// The welcome screen, a file opened offline, and a saved plan applied.
 async fn take_offline(out: &Path, code: &str) {
-    let dir = artifacts_dir("screenshots-offline").join("files");
+    // A folder whose path reads as an admin's own, as it shows on screen.
+    let dir = std::env::temp_dir().join("Downloads");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a folder for the files");
     let csv = dir.join("users_11_20_2026 4_12_09 PM.csv");
