@@ -56,15 +56,16 @@ fn family(service_plan: &str) -> Option<Consequence> {
     }
 }
 
-/// Each product's service plans: as the tenant lists them, or else as
-/// Microsoft's product table does; `None` where neither knows the product.
+/// Each product's service plans: those the tenant lists, with those
+/// Microsoft's product table gives the product (the same set on a live
+/// tenant; a file lists none); `None` where neither knows the product.
 struct Services<'a> {
     picture: &'a TenantPicture,
 }
 
 impl Services<'_> {
     fn of(&self, sku_id: Uuid) -> Option<Vec<(Uuid, String)>> {
-        let listed = self
+        let mut plans: Vec<(Uuid, String)> = self
             .picture
             .products
             .iter()
@@ -73,14 +74,17 @@ impl Services<'_> {
                 p.service_plans
                     .iter()
                     .map(|s| (s.service_plan_id, s.service_plan_name.clone()))
-                    .collect::<Vec<_>>()
+                    .collect()
             })
-            .filter(|plans| !plans.is_empty());
-        listed.or_else(|| {
-            license_desk_files::catalog()
-                .by_sku_id(sku_id)
-                .map(|p| p.service_plans.iter().map(|s| (s.id, s.name.clone())).collect())
-        })
+            .unwrap_or_default();
+        if let Some(product) = license_desk_files::catalog().by_sku_id(sku_id) {
+            for plan in &product.service_plans {
+                if !plans.iter().any(|(id, _)| *id == plan.id) {
+                    plans.push((plan.id, plan.name.clone()));
+                }
+            }
+        }
+        (!plans.is_empty()).then_some(plans)
     }
 }
 
