@@ -70,21 +70,39 @@ async fn take(app: &App, out: &Path, code: &str) {
     shoot(app, out, &format!("holders-{code}")).await;
 
     // The plan before a removal.
-    app.plan_removal_from_all_holders("SPE_E3")
-        .await
-        .expect("the holders of Microsoft 365 E3")
-        .click()
-        .await
-        .expect("plans the removal");
-    app.wait_for(Locator::Css("[data-testid='plan-counts']")).await;
     app.client
         .execute(
-            "document.querySelector('dialog.removal details')?.setAttribute('open', '')",
+            "document.querySelector(\"tr[data-part-number='SPB'] button[data-action='show-holders']\").click()",
             vec![],
         )
         .await
-        .expect("the notes open");
+        .expect("the holders of Microsoft 365 Business Premium");
+    app.wait_for_text_containing("[data-testid='holders'] button[data-action='plan-removal']", "86")
+        .await
+        .expect("the removal from Microsoft 365 Business Premium's 86 holders");
+    app.client
+        .execute(
+            "document.querySelector(\"[data-testid='holders'] button[data-action='plan-removal']\").click()",
+            vec![],
+        )
+        .await
+        .expect("plans the removal");
+    app.wait_for(Locator::Css("[data-testid='plan-counts']")).await;
+    // The first consequence opened to its people.
+    app.client
+        .execute(
+            "document.querySelector('dialog.removal [aria-expanded=false]')?.click()",
+            vec![],
+        )
+        .await
+        .expect("a consequence opens");
     shoot(app, out, &format!("removal-plan-{code}")).await;
+    // More than 50 people: their number is typed before removing.
+    app.wait_for(Locator::Css("[data-testid='confirm-count']"))
+        .await
+        .send_keys("86")
+        .await
+        .expect("the count is typed");
     click(app, "button[data-action='confirm-removal']").await;
     app.wait_for(Locator::Css("[data-testid='run-result']")).await;
     click(app, "button[data-action='close-removal']").await;
