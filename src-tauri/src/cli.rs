@@ -535,7 +535,7 @@ pub(crate) async fn signed_in_tenant(client: &GraphClient) -> Result<Uuid, Error
 }
 
 /// One user principal name or object id a line; `#` starts a comment.
-fn read_users_file(file: &std::path::Path) -> Result<Vec<String>, Error> {
+pub(crate) fn read_users_file(file: &std::path::Path) -> Result<Vec<String>, Error> {
     let text = std::fs::read_to_string(file).map_err(|e| {
         Error::new(
             ErrorCode::InvalidInput,

@@ -19,7 +19,8 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::cli::{
-    confirm, connect, journal_dir, print_report, progress_line, signed_in_tenant, JournalArgs, SignInArgs,
+    confirm, connect, journal_dir, print_report, progress_line, read_users_file, signed_in_tenant,
+    JournalArgs, SignInArgs,
 };
 
 #[derive(Args)]
@@ -263,12 +264,6 @@ fn products_named(picture: &TenantPicture, wanted: &[String]) -> Result<Vec<Uuid
         .collect()
 }
 
-fn read_users(path: &Path) -> Result<Vec<String>, Error> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| usage(format!("Cannot read the users file {}: {e}.", path.display())))?;
-    Ok(license_desk_engine::plan::users_listed(&text))
-}
-
 /// `license-desk plan --from FILE …`: the same plan as on a live tenant,
 /// made from the file and saved.
 pub fn plan(args: &PlanArgs) -> Result<ExitCode, Error> {
@@ -276,13 +271,13 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Error> {
     let picture = &opened.picture;
     let selection = if args.all_licenses {
         Selection::EverythingOf {
-            users: read_users(args.users.as_deref().unwrap_or(Path::new("")))?,
+            users: read_users_file(args.users.as_deref().unwrap_or(Path::new("")))?,
         }
     } else {
         let sku_ids = products_named(picture, &args.sku)?;
         match (&args.users, args.all_holders) {
             (Some(users), false) => Selection::Users {
-                users: read_users(users)?,
+                users: read_users_file(users)?,
                 sku_ids,
             },
             (None, true) => Selection::Pairs {
@@ -306,7 +301,7 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Error> {
     };
     let plan = Plan::new(picture, &selection);
     let saved = SavedPlan::new(picture, &plan, license_desk_engine::journal::now());
-    write_atomically(&args.out, &saved.to_text())?;
+    tenant_export::write_atomically(&args.out, &saved.to_text())?;
     let will = plan.items.iter().filter(|i| i.verdict.will_send()).count();
     eprintln!(
         "Plan saved to {}: {} items, {will} to remove as the file shows them, {} that cannot be removed.",
@@ -322,16 +317,6 @@ pub fn plan(args: &PlanArgs) -> Result<ExitCode, Error> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
-    let temporary = path.with_extension(format!("partial-{}", std::process::id()));
-    std::fs::write(&temporary, text)
-        .and_then(|()| std::fs::rename(&temporary, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&temporary);
-            usage(format!("Cannot write {}: {e}.", path.display()))
-        })
 }
 
 fn drift_word(drift: Drift) -> &'static str {

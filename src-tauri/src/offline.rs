@@ -209,20 +209,7 @@ pub async fn save_plan(state: State<'_, AppState>, path: String) -> Result<Strin
         .ok_or_else(|| Error::new(ErrorCode::Internal, "There is no plan to save. Plan again."))?;
     let saved = SavedPlan::new(&open.snapshot, plan, license_desk_engine::journal::now());
     let path = PathBuf::from(path);
-    let temporary = path.with_extension(format!("partial-{}", std::process::id()));
-    std::fs::write(&temporary, saved.to_text())
-        .and_then(|()| std::fs::rename(&temporary, &path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&temporary);
-            Error::new(
-                ErrorCode::Internal,
-                format!(
-                    "The plan could not be saved as {}. Check that the folder is writable.",
-                    path.display()
-                ),
-            )
-            .with_details(e.to_string())
-        })?;
+    tenant_export::write_atomically(&path, &saved.to_text())?;
     Ok(path.display().to_string())
 }
 

@@ -129,7 +129,12 @@ pub fn to_text(picture: &TenantPicture, taken: &Taken) -> String {
 
 /// Writes the picture to `path` atomically: all of it or nothing.
 pub fn write(picture: &TenantPicture, taken: &Taken, path: &Path) -> Result<(), Error> {
-    let text = to_text(picture, taken);
+    write_atomically(path, &to_text(picture, taken))
+}
+
+/// Writes `text` to `path` all or nothing: a temporary file beside it,
+/// synced, then renamed over it. Saved plans go the same way.
+pub fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
     let folder = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -144,7 +149,7 @@ pub fn write(picture: &TenantPicture, taken: &Taken, path: &Path) -> Result<(), 
         Error::new(
             ErrorCode::Internal,
             format!(
-                "The export could not be saved as {}. Check that the folder exists and is writable.",
+                "The file could not be saved as {}. Check that the folder exists and is writable.",
                 path.display()
             ),
         )
