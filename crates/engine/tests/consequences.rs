@@ -38,6 +38,8 @@ fn person(n: u128, states: Vec<LicenseAssignmentState>) -> User {
         department: None,
         assigned_licenses: Vec::new(),
         license_assignment_states: states,
+        created_date_time: None,
+        sign_in_activity: None,
     }
 }
 

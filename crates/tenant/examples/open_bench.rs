@@ -88,6 +88,8 @@ fn our_export() -> Vec<u8> {
                     state: Some("Active".to_owned()),
                     error: Some("None".to_owned()),
                 }],
+                created_date_time: None,
+                sign_in_activity: None,
             }
         })
         .collect();

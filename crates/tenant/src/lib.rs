@@ -7,6 +7,8 @@
 //!   ([`Knowledge`]) and how a file's product names were matched
 //!   ([`Resolution`]); and the views' queries over it (overview, pages of
 //!   users, ids for a selection).
+//! - [`activity`]: who uses what (sign-ins, the usage report), or why it
+//!   is not known.
 //! - [`export`]: our own file format, written from a picture and read back.
 //! - [`open`]: any file an admin has (ours, or the exports of Microsoft's
 //!   admin center, PowerShell, CIPP, Graph) made into a picture.
@@ -15,6 +17,7 @@
 //! produces one from a file. Views, plans and drift checks read the
 //! picture, never the source. No Tauri, no network here.
 
+pub mod activity;
 pub mod export;
 pub mod model;
 pub mod open;

@@ -46,6 +46,27 @@ pub struct User {
     pub assigned_licenses: Vec<AssignedLicense>,
     #[serde(default)]
     pub license_assignment_states: Vec<LicenseAssignmentState>,
+    /// When the account was made (ISO 8601, UTC), where known: a user who
+    /// never signed in counts as inactive from this day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_date_time: Option<String>,
+    /// When the user last signed in, where the tenant could tell (Graph
+    /// gives it only with AuditLog.Read.All on Entra ID P1 or P2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_in_activity: Option<SignInActivity>,
+}
+
+/// A user's last sign-ins, in Graph's shape (`signInActivity`); each date
+/// ISO 8601 UTC, absent when there was none.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInActivity {
+    #[serde(default)]
+    pub last_sign_in_date_time: Option<String>,
+    #[serde(default)]
+    pub last_non_interactive_sign_in_date_time: Option<String>,
+    #[serde(default)]
+    pub last_successful_sign_in_date_time: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -175,6 +175,8 @@ pub fn from_imported(imported: Imported, file_name: &str) -> Opened {
                 department: None,
                 assigned_licenses: assigned,
                 license_assignment_states: states,
+                created_date_time: None,
+                sign_in_activity: None,
             }
         })
         .collect();

@@ -11,6 +11,7 @@ use license_desk_core::overview::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::activity::Activity;
 use crate::model::{CompanySubscription, Group, Organization, SubscribedSku, User};
 
 /// Where a picture came from.
@@ -113,6 +114,8 @@ pub struct TenantPicture {
     /// Products a file named by something other than a known id, by the
     /// id they stand under here (a live tenant has none).
     pub resolutions: HashMap<Uuid, Resolution>,
+    /// Sign-ins and usage, read on demand (savings); not known until then.
+    pub activity: Activity,
     /// Built on the first search; a snapshot is read-only once loaded.
     index: OnceLock<UserIndex>,
 }
@@ -180,6 +183,7 @@ impl TenantPicture {
             source: Source::Live,
             knowledge: Knowledge::EVERYTHING,
             resolutions: HashMap::new(),
+            activity: Activity::default(),
             index: OnceLock::new(),
         }
     }
@@ -206,6 +210,7 @@ impl TenantPicture {
             source,
             knowledge,
             resolutions,
+            activity: Activity::default(),
             index: OnceLock::new(),
         }
     }

@@ -48,6 +48,8 @@ fn picture() -> TenantPicture {
             })
             .collect(),
         license_assignment_states: states,
+        created_date_time: None,
+        sign_in_activity: None,
     };
     TenantPicture::live(
         Organization {
