@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use license_desk_core::overview::{
     DeviceCodePrompt, ExportFormat, FreedSeats, InterruptedRun, LoadProgress, PlanPreview, RemovalRequest,
-    RunEntry, RunFailure, RunProgress, RunSummary, SignedIn, TenantOverview, UserPage, UserQuery,
+    RunEntry, RunFailure, RunProgress, RunSummary, SignedIn, TenantOverview, UserPage, UserProduct,
+    UserQuery,
 };
 use license_desk_core::{cloud::CloudEndpoints, Cloud, Connection, Error, ErrorCode, Settings};
 use license_desk_engine::journal::{self, RunKind};
@@ -322,13 +323,13 @@ pub async fn plan_removal(state: State<'_, AppState>, request: RemovalRequest) -
         }
         RemovalRequest::Users { user_ids, sku_ids } => {
             let sku_ids = sku_ids.iter().map(|s| sku(s)).collect::<Result<Vec<_>, _>>()?;
-            let title = sku_ids.iter().map(|s| name(*s)).collect::<Vec<_>>().join(", ");
+            let title = (sku_ids.len() == 1).then(|| name(sku_ids[0]));
             (
                 Selection::Users {
                     users: user_ids.clone(),
                     sku_ids,
                 },
-                Some(title),
+                title,
             )
         }
         RemovalRequest::EverythingOf { user_ids } => (
@@ -337,17 +338,28 @@ pub async fn plan_removal(state: State<'_, AppState>, request: RemovalRequest) -
             },
             None,
         ),
+        RemovalRequest::Items { items } => (
+            Selection::Pairs {
+                pairs: items
+                    .iter()
+                    .map(|i| Ok((i.user_id.clone(), sku(&i.sku_id)?)))
+                    .collect::<Result<_, Error>>()?,
+            },
+            None,
+        ),
     };
     let plan = Plan::new(&open.snapshot, &selection);
-    // "Every license" is named by what the users turned out to hold.
+    // Named by the products the run will change (one product asked for
+    // is named even when nobody holds it).
     let title = title.unwrap_or_else(|| {
-        let held: std::collections::BTreeSet<uuid::Uuid> = plan
+        let touched: std::collections::BTreeSet<uuid::Uuid> = plan
             .items
             .iter()
+            .filter(|i| i.verdict.will_send())
             .map(|i| i.sku_id)
             .filter(|s| !s.is_nil())
             .collect();
-        held.into_iter().map(name).collect::<Vec<_>>().join(", ")
+        touched.into_iter().map(name).collect::<Vec<_>>().join(", ")
     });
     let admin = open.admin.as_ref().map(|a| a.user_principal_name.clone());
     let preview = plan.preview(&title, &open.snapshot, admin.as_deref());
@@ -413,6 +425,21 @@ fn summary(report: &Report, snapshot: &tenant::TenantPicture, overview: TenantOv
             .collect(),
         failed: count("failed"),
         not_run: count("not_run"),
+        total: rows.len() as u32,
+        stopped: report.cancelled,
+        skipped: count("skipped"),
+        not_run_items: report
+            .items
+            .iter()
+            .zip(&rows)
+            .filter(|(_, r)| r.result == "not_run")
+            .filter_map(|(item, _)| {
+                Some(UserProduct {
+                    user_id: item.user_id?.to_string(),
+                    sku_id: item.sku_id.to_string(),
+                })
+            })
+            .collect(),
         failures: report
             .items
             .iter()
@@ -438,6 +465,9 @@ fn progress_sender(on_progress: Channel<RunProgress>) -> impl Fn(run::Progress) 
             per_second: p.per_second,
             seconds_left: p.seconds_left.map(|s| s.min(u64::from(u32::MAX)) as u32),
             waiting_seconds: p.waiting_seconds.map(|s| s.min(u64::from(u32::MAX)) as u32),
+            in_flight: p.in_flight,
+            stopping: p.stopping,
+            silent_seconds: p.silent_seconds.map(|s| s.min(u64::from(u32::MAX)) as u32),
         });
     }
 }
@@ -631,11 +661,17 @@ pub async fn interrupted_runs(
     Ok(tenant_runs(&app, open)?
         .into_iter()
         .filter(journal::Record::interrupted)
-        .map(|record| InterruptedRun {
-            run: record.run.to_string(),
-            settled: record.outcomes.len() as u32,
-            total: record.items.len() as u32,
-            undo: record.kind == RunKind::Undo,
+        .map(|record| {
+            let entry = history::entry(&record, |sku_id| open.snapshot.product_name(sku_id));
+            InterruptedRun {
+                run: record.run.to_string(),
+                settled: record.outcomes.len() as u32,
+                total: record.items.len() as u32,
+                undo: record.kind == RunKind::Undo,
+                products: entry.products,
+                users: entry.users,
+                started_at: entry.started_at,
+            }
         })
         .collect())
 }

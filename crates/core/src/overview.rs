@@ -289,6 +289,13 @@ pub struct RunProgress {
     pub seconds_left: Option<u32>,
     /// Waiting on Microsoft's limit, this many seconds.
     pub waiting_seconds: Option<u32>,
+    /// Changes sent and not answered yet.
+    pub in_flight: u32,
+    /// Stop was asked for: what is in flight finishes, nothing more is sent.
+    pub stopping: bool,
+    /// No answer for this many seconds (no limit explains it); the time
+    /// left is then unknown.
+    pub silent_seconds: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -323,6 +330,15 @@ pub struct RunSummary {
     pub freed: Vec<FreedSeats>,
     pub failed: u32,
     pub not_run: u32,
+    /// Items the run was given, whatever became of them.
+    pub total: u32,
+    /// Stopped by the admin before every item was sent.
+    pub stopped: bool,
+    /// People and products the plan left alone (held through a group,
+    /// self-service, already gone, not found).
+    pub skipped: u32,
+    /// The items left not run, to plan again.
+    pub not_run_items: Vec<UserProduct>,
     pub failures: Vec<RunFailure>,
     /// The tenant as read again after the run.
     pub overview: TenantOverview,
@@ -338,6 +354,20 @@ pub struct InterruptedRun {
     pub settled: u32,
     pub total: u32,
     pub undo: bool,
+    /// The products it changes, by name.
+    pub products: Vec<String>,
+    /// The people it changes.
+    pub users: u32,
+    /// When it started (seconds since 1970, UTC).
+    pub started_at: u32,
+}
+
+/// One product of one user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UserProduct {
+    pub user_id: String,
+    pub sku_id: String,
 }
 
 /// One license of one user, and how it is held.
@@ -430,6 +460,9 @@ pub enum RemovalRequest {
     },
     /// Every product these users hold.
     EverythingOf { user_ids: Vec<String> },
+    /// These products of these users, each pair once (the rest of a
+    /// stopped run).
+    Items { items: Vec<UserProduct> },
 }
 
 /// How a past run ended.

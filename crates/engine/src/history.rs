@@ -7,6 +7,7 @@ use license_desk_core::overview::{RunEntry, RunState};
 use uuid::Uuid;
 
 use crate::journal::{Outcome, Record, RunKind};
+use crate::plan::PlanItem;
 
 impl Record {
     /// How the run ended.
@@ -41,34 +42,44 @@ pub fn entries(records: &[Record], product_name: impl Fn(Uuid) -> String) -> Vec
         .collect();
     records
         .iter()
-        .map(|record| {
-            let products: BTreeSet<Uuid> = record
-                .items
-                .iter()
-                .map(|i| i.sku_id)
-                .filter(|s| !s.is_nil())
-                .collect();
-            let users: BTreeSet<&str> = record
-                .items
-                .iter()
-                .enumerate()
-                .filter(|(index, _)| !record.unreadable.contains(index))
-                .map(|(_, i)| i.user.as_str())
-                .collect();
-            RunEntry {
-                run: record.run.to_string(),
-                started_at: record.started_at.min(u64::from(u32::MAX)) as u32,
-                undo: record.kind == RunKind::Undo,
-                undoes: record.undoes.map(|u| u.to_string()),
-                products: products.into_iter().map(&product_name).collect(),
-                users: users.len() as u32,
-                state: record.state(),
-                done: record.count(|o| *o == Outcome::Done) as u32,
-                failed: record.count(|o| matches!(o, Outcome::Failed { .. })) as u32,
-                undone: undone.contains(&record.run),
-            }
+        .map(|record| RunEntry {
+            undone: undone.contains(&record.run),
+            ..entry(record, &product_name)
         })
         .collect()
+}
+
+/// One run as the history shows it, named by the products and people it
+/// changes (those the plan left alone are not what the run is about).
+pub fn entry(record: &Record, product_name: impl Fn(Uuid) -> String) -> RunEntry {
+    let touched = |index: &usize, item: &&PlanItem| !record.unreadable.contains(index) && item.verdict.will_send();
+    let products: BTreeSet<Uuid> = record
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(index, item)| touched(index, item))
+        .map(|(_, i)| i.sku_id)
+        .filter(|s| !s.is_nil())
+        .collect();
+    let users: BTreeSet<&str> = record
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(index, item)| touched(index, item))
+        .map(|(_, i)| i.user.as_str())
+        .collect();
+    RunEntry {
+        run: record.run.to_string(),
+        started_at: record.started_at.min(u64::from(u32::MAX)) as u32,
+        undo: record.kind == RunKind::Undo,
+        undoes: record.undoes.map(|u| u.to_string()),
+        products: products.into_iter().map(product_name).collect(),
+        users: users.len() as u32,
+        state: record.state(),
+        done: record.count(|o| *o == Outcome::Done) as u32,
+        failed: record.count(|o| matches!(o, Outcome::Failed { .. })) as u32,
+        undone: false,
+    }
 }
 
 #[cfg(test)]

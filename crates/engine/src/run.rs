@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use license_desk_core::{Error, ErrorCode};
 use license_desk_graph::client::{Answer, Notice, Request};
@@ -64,7 +64,19 @@ pub struct Progress {
     pub seconds_left: Option<u64>,
     /// Set while waiting on Microsoft's limit, for this many seconds.
     pub waiting_seconds: Option<u64>,
+    /// Changes sent and not answered yet.
+    pub in_flight: u32,
+    /// Stop was asked for: what is in flight finishes, nothing more is sent.
+    pub stopping: bool,
+    /// Set when no answer has come for this many seconds (and no limit
+    /// explains the wait); the time left is then unknown.
+    pub silent_seconds: Option<u64>,
 }
+
+/// How long without an answer before a run says so.
+const SILENCE_SHOWN_AFTER: Duration = Duration::from_secs(5);
+/// How often progress is sent while nothing else happens.
+const HEARTBEAT: Duration = Duration::from_millis(500);
 
 /// Stops a run: batches in flight finish, the rest is marked not run.
 #[derive(Debug, Clone, Default)]
@@ -522,7 +534,7 @@ async fn execute(
     let total_to_send = to_send.len() as u64;
     let started = Instant::now();
     let done_before = shared.done.load(Ordering::SeqCst);
-    let report_progress = |shared: &Shared, settled: u64| {
+    let report_progress = |shared: &Shared, settled: u64, in_flight: u64, last_answer: Instant| {
         let done = shared.done.load(Ordering::SeqCst);
         let made_now = done.saturating_sub(done_before);
         let elapsed = started.elapsed().as_secs_f64().max(0.001);
@@ -537,13 +549,22 @@ async fn execute(
             .and_then(|until| until.checked_duration_since(Instant::now()))
             .map(|d| d.as_secs_f64().ceil() as u64)
             .filter(|s| *s > 0);
+        // A wait Microsoft asked for is not silence; anything else past a
+        // few seconds is, and then no time left is promised.
+        let silent = last_answer.elapsed();
+        let silent_seconds = (waiting_seconds.is_none() && in_flight > 0 && silent >= SILENCE_SHOWN_AFTER)
+            .then(|| silent.as_secs());
         progress(Progress {
             done: done as u32,
             failed: shared.failed.load(Ordering::SeqCst) as u32,
             remaining: remaining as u32,
             per_second,
-            seconds_left: (per_second > 0.0).then(|| (remaining as f64 / per_second).ceil() as u64),
+            seconds_left: (per_second > 0.0 && silent_seconds.is_none())
+                .then(|| (remaining as f64 / per_second).ceil() as u64),
             waiting_seconds,
+            in_flight: in_flight as u32,
+            stopping: cancel.requested(),
+            silent_seconds,
         });
     };
 
@@ -554,25 +575,47 @@ async fn execute(
         .map(|people| people.concat())
         .collect();
     let mut queue = batches.into_iter();
-    let mut in_flight: JoinSet<Result<usize, Error>> = JoinSet::new();
+    let mut in_flight: JoinSet<(usize, Result<(), Error>)> = JoinSet::new();
+    let mut items_in_flight = 0u64;
     let mut limit = 2.min(options.max_in_flight.max(1));
     let mut settled = 0u64;
     let mut failure: Option<Error> = None;
+    let mut last_answer = Instant::now();
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         while failure.is_none() && !cancel.requested() && in_flight.len() < limit {
             let Some(batch) = queue.next() else { break };
             write(&shared, &[Entry::Sending { items: batch.clone() }])?;
+            items_in_flight += batch.len() as u64;
             let (client, shared, items) = (client.clone(), shared.clone(), items.clone());
             in_flight.spawn(async move {
-                send(&client, &shared, kind, &items, &batch).await?;
-                Ok(batch.len())
+                let sent = send(&client, &shared, kind, &items, &batch).await;
+                (batch.len(), sent)
             });
         }
-        let Some(finished) = in_flight.join_next().await else {
+        if in_flight.is_empty() {
             break;
+        }
+        // While answers are awaited, progress still goes out: the admin
+        // sees a stall, or a Stop being honoured, as it happens.
+        let finished = tokio::select! {
+            finished = in_flight.join_next() => finished,
+            _ = heartbeat.tick() => {
+                report_progress(&shared, settled, items_in_flight, last_answer);
+                continue;
+            }
         };
+        let Some(finished) = finished else { break };
+        last_answer = Instant::now();
         match finished {
-            Ok(Ok(count)) => {
+            Ok((count, sent)) => {
+                items_in_flight = items_in_flight.saturating_sub(count as u64);
+                if let Err(error) = sent {
+                    failure = failure.or(Some(error));
+                    report_progress(&shared, settled, items_in_flight, last_answer);
+                    continue;
+                }
                 settled += count as u64;
                 // Additive increase, multiplicative decrease.
                 if shared.throttle.throttled.swap(false, Ordering::SeqCst) {
@@ -581,7 +624,6 @@ async fn execute(
                     limit = (limit + 1).min(options.max_in_flight.max(1));
                 }
             }
-            Ok(Err(error)) => failure = failure.or(Some(error)),
             Err(join) => {
                 failure = failure.or(Some(
                     Error::new(ErrorCode::Internal, "A batch stopped unexpectedly.")
@@ -589,7 +631,7 @@ async fn execute(
                 ))
             }
         }
-        report_progress(&shared, settled);
+        report_progress(&shared, settled, items_in_flight, last_answer);
     }
     client.watch(None);
     if let Some(error) = failure {

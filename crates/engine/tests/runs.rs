@@ -264,16 +264,30 @@ async fn a_cancelled_run_marks_the_rest_not_run() {
     let cancel = Cancel::default();
     let stop = cancel.clone();
     let dir = journal_dir();
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
     let report = run::unassign(
         client,
         &plan,
         &RunOptions::new(&dir, tenant.tenant_id()),
-        move |_| stop.cancel(),
+        {
+            let seen = seen.clone();
+            move |progress| {
+                stop.cancel();
+                seen.lock().unwrap().push(progress);
+            }
+        },
         cancel,
     )
     .await
     .unwrap();
     assert!(report.cancelled);
+    // After Stop the admin is told what is still being finished.
+    let seen = seen.lock().unwrap();
+    assert!(
+        seen.iter().any(|p| p.stopping && p.in_flight > 0),
+        "{seen:?}"
+    );
+    assert_eq!(seen.last().map(|p| p.in_flight), Some(0));
     let done = report.count(|o| *o == Outcome::Done);
     let not_run = report.count(|o| *o == Outcome::NotRun);
     assert!(done > 0 && not_run > 0, "{done} done, {not_run} not run");
@@ -561,5 +575,44 @@ async fn a_run_of_merged_writes_stopped_mid_way_resumes_with_each_change_made_on
         direct(&before) - sends,
         "every planned license went once, nobody else's"
     );
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[tokio::test]
+async fn a_run_waiting_on_a_silent_tenant_says_so_and_promises_no_time() {
+    // The same tenant twice: one answers at once (to plan), the other
+    // takes seconds per answer (to run against).
+    let quick = Config::new(generate::tenant("Silent", 20, 33));
+    let (_planned_on, planning) = connect(quick).await;
+    let plan = Plan::new(
+        &snapshot(&planning).await,
+        &Selection::AllHolders {
+            sku_id: catalog::BUSINESS_PREMIUM.sku_id,
+        },
+    );
+    assert!(plan.items.iter().any(|i| i.verdict.will_send()));
+    let mut slow = Config::new(generate::tenant("Silent", 20, 33));
+    slow.throttle = ThrottleMode::Off;
+    slow.latency = Duration::from_secs(8);
+    let (tenant, client) = connect(slow).await;
+    let dir = journal_dir();
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let report = run::unassign(
+        client,
+        &plan,
+        &RunOptions::new(&dir, tenant.tenant_id()),
+        {
+            let seen = seen.clone();
+            move |progress| seen.lock().unwrap().push(progress)
+        },
+        Cancel::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.count(|o| *o == Outcome::Done), plan.items.iter().filter(|i| i.verdict.will_send()).count());
+    let seen = seen.lock().unwrap();
+    let silent: Vec<_> = seen.iter().filter(|p| p.silent_seconds.is_some()).collect();
+    assert!(!silent.is_empty(), "no silence reported: {seen:?}");
+    assert!(silent.iter().all(|p| p.seconds_left.is_none() && p.in_flight > 0 && p.silent_seconds >= Some(5)));
     std::fs::remove_dir_all(dir).ok();
 }
