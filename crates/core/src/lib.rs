@@ -8,6 +8,7 @@ pub mod cloud;
 pub mod connection;
 pub mod error;
 pub mod overview;
+pub mod savings;
 pub mod settings;
 
 pub use cloud::Cloud;
