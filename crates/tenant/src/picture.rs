@@ -239,6 +239,24 @@ impl TenantPicture {
         self.index = OnceLock::new();
     }
 
+    /// Puts activity read from the tenant in place: each user's creation
+    /// and sign-in dates by id (a user the reading did not see keeps what
+    /// it had; a date Graph did not give stays unknown), and what was
+    /// read. Cheap: the reading itself happens beforehand, without the
+    /// picture.
+    pub fn set_activity(&mut self, read: crate::activity::ActivityRead) {
+        let crate::activity::ActivityRead { activity, mut users } = read;
+        for user in &mut self.users {
+            if let Some(dates) = users.remove(&user.id) {
+                if dates.created_date_time.is_some() {
+                    user.created_date_time = dates.created_date_time;
+                }
+                user.sign_in_activity = dates.sign_in_activity;
+            }
+        }
+        self.activity = activity;
+    }
+
     pub fn is_live(&self) -> bool {
         self.source == Source::Live
     }
