@@ -93,14 +93,23 @@ pub fn startup_options() -> StartupOptions {
     }
 }
 
+/// The demo's runs, apart from real tenants' runs.
+const DEMO_RUNS: &str = "demo-runs";
+
 /// Opens the built-in demo tenant and reads it, reporting progress.
 #[tauri::command]
 #[specta::specta]
 pub async fn open_demo(
+    app: AppHandle,
     state: State<'_, AppState>,
     on_progress: Channel<LoadProgress>,
 ) -> Result<TenantOverview, Error> {
     let mut open = state.open.lock().await;
+    // A fresh demo tenant, so a fresh history: runs of an earlier demo
+    // would undo or resume changes this one never saw.
+    if let Ok(data) = tauri::Manager::path(&app).app_data_dir() {
+        let _ = std::fs::remove_dir_all(data.join(DEMO_RUNS));
+    }
     let (tenant_server, client) = demo::open().await?;
     let admin = tenant::signed_in_admin(&client).await?;
     let snapshot = tenant::load(&client, |progress| {
@@ -115,7 +124,7 @@ pub async fn open_demo(
         admin: Some(admin),
         pending_plan: None,
         keychain_account: None,
-        _demo_tenant: Some(tenant_server),
+        demo_tenant: Some(tenant_server),
         offline: None,
     });
     set_connection(&state, Connection::Demo)?;
@@ -289,11 +298,14 @@ pub(crate) fn no_tenant() -> Error {
     )
 }
 
-fn journal_dir(app: &AppHandle) -> Result<std::path::PathBuf, Error> {
+/// Where the runs of the open tenant are journaled: the demo's apart, as
+/// its tenant starts anew each time it is opened.
+fn journal_dir(app: &AppHandle, open: &OpenTenant) -> Result<std::path::PathBuf, Error> {
     use tauri::Manager;
+    let folder = if open.demo_tenant.is_some() { DEMO_RUNS } else { "runs" };
     app.path()
         .app_data_dir()
-        .map(|dir| dir.join("runs"))
+        .map(|dir| dir.join(folder))
         .map_err(|e| {
             Error::new(ErrorCode::Internal, "The app's data folder is unknown.").with_details(e.to_string())
         })
@@ -550,13 +562,13 @@ async fn after_run(
 
 /// Where journals go, each naming the open tenant.
 fn run_options(app: &AppHandle, open: &OpenTenant) -> Result<RunOptions, Error> {
-    Ok(RunOptions::new(journal_dir(app)?, open.snapshot.organization.id))
+    Ok(RunOptions::new(journal_dir(app, open)?, open.snapshot.organization.id))
 }
 
 /// Every run of the open tenant, newest first.
 fn tenant_runs(app: &AppHandle, open: &OpenTenant) -> Result<Vec<journal::Record>, Error> {
     let tenant = open.snapshot.organization.id;
-    Ok(journal::list(&journal_dir(app)?)
+    Ok(journal::list(&journal_dir(app, open)?)
         .into_iter()
         .map(|(_, record)| record)
         .filter(|record| record.tenant == Some(tenant))
@@ -572,7 +584,7 @@ fn tenant_journal(app: &AppHandle, open: &OpenTenant, run_id: &str) -> Result<st
             "That run is unknown. Open the run history to find it.",
         )
     })?;
-    let path = journal_dir(app)?.join(format!("{run_id}.jsonl"));
+    let path = journal_dir(app, open)?.join(format!("{run_id}.jsonl"));
     journal::read(&path)?.check_tenant(open.snapshot.organization.id)?;
     Ok(path)
 }

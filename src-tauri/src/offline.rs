@@ -150,7 +150,7 @@ pub async fn open_file(
         admin: None,
         pending_plan: None,
         keychain_account: None,
-        _demo_tenant: None,
+        demo_tenant: None,
         offline: Some(notes.clone()),
     };
     let overview = open.overview();

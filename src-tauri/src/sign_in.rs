@@ -141,7 +141,7 @@ pub async fn open(
         admin,
         pending_plan: None,
         keychain_account,
-        _demo_tenant: None,
+        demo_tenant: None,
         offline: None,
     };
     Ok((open, signed_in, connection))

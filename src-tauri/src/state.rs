@@ -33,9 +33,9 @@ pub struct OpenTenant {
     pub pending_plan: Option<Plan>,
     /// The keychain account holding this sign-in, to forget at sign-out.
     pub keychain_account: Option<String>,
-    /// The demo tenant's server, while the demo is open: it stops when
-    /// dropped, so it is held here and never read.
-    pub _demo_tenant: Option<Emulator>,
+    /// The demo tenant's server, while the demo is open (it stops when
+    /// dropped). Its runs are kept apart and begin afresh with each demo.
+    pub demo_tenant: Option<Emulator>,
     /// For a file: what it is and cannot tell, as the views show it.
     pub offline: Option<license_desk_core::overview::OfflineFile>,
 }

@@ -176,7 +176,7 @@ describe("the app shell", () => {
   });
 
   it("offers to resume a run that was interrupted, and resumes it", async () => {
-    const backend = fakeBackend({ interrupted: [{ run: "run-1", settled: 40, total: 86, undo: false }] });
+    const backend = fakeBackend({ interrupted: [{ run: "run-1", settled: 40, total: 86, undo: false, products: ["Microsoft 365 Business Premium"], users: 86, startedAt: 1764000000 }] });
     render(App);
     await fireEvent.click(await screen.findByRole("button", { name: "Try the demo tenant" }));
     const banner = await screen.findByTestId("interrupted");

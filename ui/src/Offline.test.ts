@@ -263,7 +263,7 @@ describe("offline review", () => {
   it("offers no resume or undo while a file is open", async () => {
     fakeBackend({
       startOpen: CSV,
-      interrupted: [{ run: "run-1", settled: 40, total: 86, undo: false }],
+      interrupted: [{ run: "run-1", settled: 40, total: 86, undo: false, products: ["Microsoft 365 Business Premium"], users: 86, startedAt: 1764000000 }],
       history: [{ run: "run-2", startedAt: 1_795_000_000, undo: false, undoes: null, products: ["Visio"], users: 1, state: "finished", done: 1, failed: 0, undone: false }],
     });
     render(App);

@@ -217,6 +217,7 @@ pub async fn unassign(
         RunKind::Unassign,
         None,
         plan.items.clone(),
+        &[],
         options,
         progress,
         cancel,
@@ -244,11 +245,16 @@ pub async fn undo(
         ));
     }
     let removed: Vec<PlanItem> = record.done_items().cloned().collect();
+    // What is back already (put back by hand, or the user is gone) is not
+    // sent again: the undo says so rather than claim it.
+    let every: Vec<usize> = (0..removed.len()).collect();
+    let (already_back, _) = check_tenant(&client, RunKind::Undo, &removed, &every).await?;
     start(
         client,
         RunKind::Undo,
         Some(record.run),
         removed,
+        &already_back,
         options,
         progress,
         cancel,
@@ -261,6 +267,7 @@ async fn start(
     kind: RunKind,
     undoes: Option<Uuid>,
     items: Vec<PlanItem>,
+    already_made: &[usize],
     options: &RunOptions,
     progress: impl Fn(Progress) + Send + Sync + 'static,
     cancel: Cancel,
@@ -282,12 +289,12 @@ async fn start(
             plan: plan.clone(),
         })
         .collect();
-    // An undo puts back everything it lists; a plan sends only what will change.
+    // A plan sends only what will change; an undo, what is not back yet.
     let skipped: Vec<usize> = match kind {
         RunKind::Unassign => (0..items.len())
             .filter(|&i| !items[i].verdict.will_send())
             .collect(),
-        RunKind::Undo => Vec::new(),
+        RunKind::Undo => already_made.to_vec(),
     };
     entries.extend(skipped.iter().map(|&item| Entry::Outcome {
         item,

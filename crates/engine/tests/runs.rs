@@ -247,6 +247,20 @@ async fn a_run_removes_every_planned_license_once_and_undo_restores_the_tenant_e
     assert_eq!(undone.count(|o| *o == Outcome::Done), sends);
     assert_same_tenant(tenant.directory(|d| d.tenant().clone()), &before);
     assert_eq!(journal::list(&dir).len(), 2);
+
+    // Everything is back already: a second undo sends nothing and says so.
+    let again = run::undo(client.clone(), &report.journal, &options, |_| {}, Cancel::default())
+        .await
+        .unwrap();
+    assert_eq!(again.count(|o| *o == Outcome::Done), 0);
+    assert_eq!(again.count(|o| *o == Outcome::Skipped), sends);
+    let batches_of_writes = tenant
+        .request_log()
+        .iter()
+        .filter(|e| e.method == "POST" && e.in_batch && e.path.contains("assignLicense"))
+        .count();
+    assert_eq!(batches_of_writes, 2 * sends, "nothing was put back twice");
+    assert_same_tenant(tenant.directory(|d| d.tenant().clone()), &before);
     std::fs::remove_dir_all(dir).ok();
 }
 

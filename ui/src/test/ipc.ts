@@ -8,6 +8,7 @@ import type {
   PlanPerson_Serialize,
   PlanPreview_Serialize,
   RunEntry_Serialize,
+  RunSummary_Serialize,
   SavedPlanCheck_Serialize,
   Settings,
   TenantOverview,
@@ -175,7 +176,13 @@ export interface FakeBackend {
   startDemo?: boolean;
   overview?: TenantOverview;
   restored?: { overview: TenantOverview; remembered: boolean };
-  interrupted?: { run: string; settled: number; total: number; undo: boolean }[];
+  interrupted?: { run: string; settled: number; total: number; undo: boolean; products: string[]; users: number; startedAt: number }[];
+  /** What running the plan answers, over the defaults (a run of 86 with one failure). */
+  runResult?: Partial<Omit<RunSummary_Serialize, "overview">>;
+  /** What undoing a run answers, over the defaults (85 put back). */
+  undoResult?: Partial<Omit<RunSummary_Serialize, "overview">>;
+  /** Running the plan answers once this settles (to see it under way). */
+  runWait?: Promise<unknown>;
   history?: RunEntry_Serialize[];
   /** `--open FILE` at start. */
   startOpen?: string;
@@ -192,6 +199,25 @@ export interface FakeBackend {
   refreshError?: { code: string; message: string };
   /** Reading the tenant again answers once this settles (to see it busy). */
   refreshWait?: Promise<unknown>;
+}
+
+/** A run's summary: nothing done unless said. */
+function summary(parts: Partial<Omit<RunSummary_Serialize, "overview">> & { overview?: TenantOverview }): RunSummary_Serialize {
+  return {
+    run: "run-1",
+    done: 0,
+    seatsFreed: 0,
+    freed: [],
+    failed: 0,
+    notRun: 0,
+    total: 0,
+    stopped: false,
+    skipped: 0,
+    notRunItems: [],
+    failures: [],
+    ...parts,
+    overview: (parts.overview ?? demoOverview) as RunSummary_Serialize["overview"],
+  };
 }
 
 export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
@@ -255,7 +281,7 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
         return backend.interrupted ?? [];
       case "resume_run":
         backend.interrupted = [];
-        return { run: "run-1", done: 86, seatsFreed: 86, freed: [], failed: 0, notRun: 0, failures: [], overview: backend.overview };
+        return summary({ run: "run-1", done: 86, seatsFreed: 86, total: 86, overview: backend.overview });
       case "plan_removal":
         return backend.plan ?? makePlan(85);
       case "refresh_tenant":
@@ -266,18 +292,24 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
           return backend.overview;
         })();
       case "run_plan":
-        return {
-          run: "run-1",
-          done: 85,
-          seatsFreed: 84,
-          freed: [{ skuId: "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46", partNumber: "SPB", name: "Microsoft 365 Business Premium", seats: 84 }],
-          failed: 1,
-          notRun: 0,
-          failures: [{ user: "x@example.com", userId: "id-7", skuId: "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46", reason: "The user no longer exists in your organisation." }],
-          overview: backend.overview,
-        };
+        return (async () => {
+          await backend.runWait;
+          return summary({
+            run: "run-1",
+            done: 85,
+            seatsFreed: 84,
+            freed: [{ skuId: "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46", partNumber: "SPB", name: "Microsoft 365 Business Premium", seats: 84 }],
+            failed: 1,
+            total: 86,
+            failures: [{ user: "x@example.com", userId: "id-7", skuId: "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46", reason: "The user no longer exists in your organisation." }],
+            overview: backend.overview,
+            ...backend.runResult,
+          });
+        })();
+      case "cancel_run":
+        return null;
       case "undo_run":
-        return { run: "run-2", done: 85, seatsFreed: 0, freed: [], failed: 0, notRun: 0, failures: [], overview: backend.overview };
+        return summary({ run: "run-2", done: 85, total: 85, overview: backend.overview, ...backend.undoResult });
       case "open_demo":
         backend.connection = { kind: "demo" };
         return backend.overview;
