@@ -59,12 +59,12 @@ fn family(service_plan: &str) -> Option<Consequence> {
 /// Each product's service plans: those the tenant lists, with those
 /// Microsoft's product table gives the product (the same set on a live
 /// tenant; a file lists none); `None` where neither knows the product.
-struct Services<'a> {
-    picture: &'a TenantPicture,
+pub(crate) struct Services<'a> {
+    pub(crate) picture: &'a TenantPicture,
 }
 
 impl Services<'_> {
-    fn of(&self, sku_id: Uuid) -> Option<Vec<(Uuid, String)>> {
+    pub(crate) fn of(&self, sku_id: Uuid) -> Option<Vec<(Uuid, String)>> {
         let mut plans: Vec<(Uuid, String)> = self
             .picture
             .products

@@ -13,3 +13,4 @@ pub mod journal;
 pub mod plan;
 pub mod run;
 pub mod saved_plan;
+pub mod savings;
