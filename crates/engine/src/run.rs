@@ -560,7 +560,7 @@ async fn execute(
         // few seconds is, and then no time left is promised.
         let silent = last_answer.elapsed();
         let silent_seconds = (waiting_seconds.is_none() && in_flight > 0 && silent >= SILENCE_SHOWN_AFTER)
-            .then(|| silent.as_secs());
+            .then_some(silent.as_secs());
         progress(Progress {
             done: done as u32,
             failed: shared.failed.load(Ordering::SeqCst) as u32,

@@ -9,6 +9,7 @@
 //!   users, ids for a selection).
 //! - [`activity`]: who uses what (sign-ins, the usage report), or why it
 //!   is not known.
+//! - [`licenses`]: one user's licenses in full (how held, locks, apps).
 //! - [`export`]: our own file format, written from a picture and read back.
 //! - [`open`]: any file an admin has (ours, or the exports of Microsoft's
 //!   admin center, PowerShell, CIPP, Graph) made into a picture.
@@ -19,6 +20,7 @@
 
 pub mod activity;
 pub mod export;
+pub mod licenses;
 pub mod model;
 pub mod open;
 pub mod picture;
