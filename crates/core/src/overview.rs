@@ -382,6 +382,56 @@ pub struct UserLicense {
     pub groups: Vec<String>,
 }
 
+/// One license of one user in full: how it is held, whether it can be
+/// removed here and why not, and the apps (service plans) it gives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LicenseDetail {
+    pub sku_id: String,
+    pub name: String,
+    pub part_number: String,
+    /// Assigned to the user directly.
+    pub direct: bool,
+    /// The groups that give it.
+    pub groups: Vec<GroupHold>,
+    /// Why it cannot be removed from this user here; none when it can.
+    pub lock: Option<LicenseLock>,
+    /// Its apps, each on or switched off for this user.
+    pub apps: Vec<LicenseApp>,
+}
+
+/// A group a license comes through.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupHold {
+    pub name: String,
+    /// Synced from an on-premises directory: its members change there.
+    pub synced: bool,
+}
+
+/// Why a license cannot be removed from a user here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum LicenseLock {
+    /// Held only through groups: it goes when the user leaves them.
+    OnlyThroughGroups,
+    /// A user bought it: an admin must take the subscription over first.
+    SelfService,
+}
+
+/// One app (service plan) of a license.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LicenseApp {
+    /// Microsoft's name for it, e.g. `Exchange Online (Plan 1)`.
+    pub name: String,
+    /// `servicePlanName`, e.g. `EXCHANGE_S_STANDARD`.
+    pub plan: String,
+    /// On for this user (not switched off in every way they hold it);
+    /// none when the source cannot tell (a file without disabled plans).
+    pub on: Option<bool>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct UserRow {
@@ -502,6 +552,10 @@ pub struct RunEntry {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum ExportFormat {
+    /// For a person: the app's language, Excel's separator for it.
     Csv,
+    /// An Excel workbook, in the app's language.
+    Xlsx,
+    /// For programs: stable keys, English codes.
     Json,
 }
