@@ -79,6 +79,11 @@ impl Directory {
         &self.tenant
     }
 
+    /// Whether reports conceal names (`PATCH /admin/reportSettings`).
+    pub fn set_display_concealed_names(&mut self, concealed: bool) {
+        self.tenant.display_concealed_names = concealed;
+    }
+
     pub fn users(&self) -> &[User] {
         &self.tenant.users
     }

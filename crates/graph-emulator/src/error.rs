@@ -54,6 +54,25 @@ impl GraphError {
         )
     }
 
+    /// `signInActivity` asked of a tenant without Entra ID P1 or P2.
+    pub fn not_premium() -> Self {
+        Self::new(
+            403,
+            "Authentication_RequestFromNonPremiumTenantOrB2CTenant",
+            "Neither tenant is B2C or tenant doesn't have premium license",
+        )
+    }
+
+    /// Unconfirmed: a report function's period other than D7, D30, D90 or
+    /// D180; this reading lives here only.
+    pub fn invalid_report_period(asked: &str) -> Self {
+        Self::new(
+            400,
+            "BadRequest",
+            format!("Invalid value '{asked}' for the period parameter. The supported values are D7, D30, D90 and D180."),
+        )
+    }
+
     pub fn me_needs_delegation() -> Self {
         Self::new(
             400,

@@ -5,6 +5,11 @@
 //! licenses, a self-service subscription, a product at capacity, products in
 //! Warning and Suspended state, disabled service plans, users without a usage
 //! location, admins of each kind (one of them unlicensed) and plain users.
+//!
+//! Users sign in as people do: most within the last days; those whose
+//! accounts are disabled left months ago (and still hold their licenses);
+//! one account in about every 150 was made months ago and never used, and
+//! one belongs to a seasonal worker last seen about 75 days ago.
 
 use rand::{seq::SliceRandom, Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -13,7 +18,10 @@ use uuid::Uuid;
 use crate::apps::roles;
 use crate::catalog::{self, CatalogProduct};
 use crate::directory::Directory;
-use crate::model::{AssignedLicense, Group, PrepaidUnits, Subscription, Tenant, User};
+use crate::model::{
+    default_consent, AssignedLicense, Group, PrepaidUnits, SignInActivity, Subscription, Tenant, User,
+    SAVINGS_PERMISSIONS,
+};
 
 const FIRST_NAMES: &[&str] = &[
     "Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Sara", "Anders", "Emma", "Per", "Elin", "Magnus",
@@ -97,8 +105,40 @@ fn license(product: &CatalogProduct) -> AssignedLicense {
     }
 }
 
-/// A tenant named `name` with `user_count` users, the same for the same seed.
+/// What a generated tenant has besides its users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Entra ID P1 or P2 through its products (Business Premium, E3, Entra
+    /// ID P1), so Graph keeps sign-in dates. Without it the tenant has
+    /// Business Standard where it would have had Business Premium, and no
+    /// E3 or Entra ID P1, as a tenant on the smaller plans does.
+    pub entra_premium: bool,
+    /// An administrator has consented to the savings view's permissions
+    /// (AuditLog.Read.All, Reports.Read.All, ReportSettings.Read.All), so
+    /// License Desk gets them without asking anyone.
+    pub savings_consent: bool,
+    /// Reports show hashes instead of names (Microsoft's default).
+    pub concealed_names: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            entra_premium: true,
+            savings_consent: true,
+            concealed_names: true,
+        }
+    }
+}
+
+/// A tenant named `name` with `user_count` users, the same for the same
+/// seed (sign-in dates count back from today).
 pub fn tenant(name: &str, user_count: usize, seed: u64) -> Tenant {
+    tenant_with(name, user_count, seed, Options::default())
+}
+
+/// As [`tenant`], with `options`.
+pub fn tenant_with(name: &str, user_count: usize, seed: u64, options: Options) -> Tenant {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let domain_slug = slug(name);
     let domain = format!("{domain_slug}.example");
@@ -188,6 +228,7 @@ pub fn tenant(name: &str, user_count: usize, seed: u64) -> Tenant {
             assigned_licenses: Vec::new(),
             member_of: vec![all_company.id],
             directory_roles: Vec::new(),
+            sign_in_activity: None,
         };
         // The main product: most on Business Premium, some on Basic or
         // Standard, a few with none.
@@ -275,6 +316,12 @@ pub fn tenant(name: &str, user_count: usize, seed: u64) -> Tenant {
         users.push(user);
     }
 
+    let mut groups = vec![entra_group, engineering_group, synced_group, all_company];
+    if !options.entra_premium {
+        without_entra_premium(&mut users, &mut groups);
+    }
+    sign_ins(&mut users, seed);
+
     let products_in_use = [
         (&catalog::BUSINESS_PREMIUM, "Enabled"),
         (&catalog::BUSINESS_BASIC, "Enabled"),
@@ -294,12 +341,21 @@ pub fn tenant(name: &str, user_count: usize, seed: u64) -> Tenant {
         country_letter_code: "SE".to_owned(),
         products: products_in_use
             .iter()
+            .filter(|(p, _)| options.entra_premium || !carries_entra_premium(p))
             .map(|(p, status)| p.product(PrepaidUnits::default(), status))
             .collect(),
         subscriptions: Vec::new(),
-        groups: vec![entra_group, engineering_group, synced_group, all_company],
+        groups,
         users,
         apps: Vec::new(),
+        consented_permissions: {
+            let mut consent = default_consent();
+            if options.savings_consent {
+                consent.extend(SAVINGS_PERMISSIONS.iter().map(|p| (*p).to_owned()));
+            }
+            consent
+        },
+        display_concealed_names: options.concealed_names,
     };
 
     // Seats: what is held plus some to spare, except Power BI Pro (exactly
@@ -347,6 +403,103 @@ pub fn tenant(name: &str, user_count: usize, seed: u64) -> Tenant {
     tenant
 }
 
+fn carries_entra_premium(product: &CatalogProduct) -> bool {
+    product
+        .service_plans
+        .iter()
+        .any(|(name, _)| *name == "AAD_PREMIUM" || *name == "AAD_PREMIUM_P2")
+}
+
+/// The same people on plans without Entra ID P1 or P2: Business Standard
+/// instead of Business Premium, and no E3 or Entra ID P1 (directly or
+/// through a group).
+fn without_entra_premium(users: &mut [User], groups: &mut [Group]) {
+    let standard = &catalog::BUSINESS_STANDARD;
+    let premium_skus: Vec<Uuid> = [&catalog::M365_E3, &catalog::ENTRA_ID_P1]
+        .iter()
+        .map(|p| p.sku_id)
+        .collect();
+    for user in users.iter_mut() {
+        user.assigned_licenses
+            .retain(|l| !premium_skus.contains(&l.sku_id));
+        let already_standard = user.assigned_licenses.iter().any(|l| l.sku_id == standard.sku_id);
+        user.assigned_licenses.retain_mut(|l| {
+            if l.sku_id != catalog::BUSINESS_PREMIUM.sku_id {
+                return true;
+            }
+            l.sku_id = standard.sku_id;
+            l.disabled_plans
+                .retain(|p| standard.service_plans.iter().any(|(_, id)| id == p));
+            !already_standard
+        });
+    }
+    for group in groups.iter_mut() {
+        group
+            .assigned_licenses
+            .retain(|l| !premium_skus.contains(&l.sku_id));
+    }
+}
+
+/// Midnight UTC today, as seconds since the Unix epoch.
+fn today_start() -> i64 {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    now - now.rem_euclid(86_400)
+}
+
+/// `days` days before today, at a time of day from `rng` (always in the past).
+fn days_ago(today: i64, days: i64, rng: &mut ChaCha8Rng) -> String {
+    let at = today - days * 86_400 + rng.gen_range(6 * 3_600..19 * 3_600);
+    time::OffsetDateTime::from_unix_timestamp(at)
+        .ok()
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+            ))
+            .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// Who signed in when (see the module's description). Drawn from its own
+/// generator, so the users and licenses are those the seed always made.
+fn sign_ins(users: &mut [User], seed: u64) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5167_4e15_a7c1_7e55);
+    let today = today_start();
+    let mut plain = 0usize;
+    let activity = |last: i64, rng: &mut ChaCha8Rng| {
+        let interactive = days_ago(today, last, rng);
+        // Apps on a device go on signing in quietly for a few days more.
+        let quiet = days_ago(today, rng.gen_range((last - 3).max(1)..=last), rng).max(interactive.clone());
+        SignInActivity {
+            last_sign_in_date_time: Some(interactive.clone()),
+            last_non_interactive_sign_in_date_time: Some(quiet),
+            last_successful_sign_in_date_time: Some(interactive),
+        }
+    };
+    for (index, user) in users.iter_mut().enumerate() {
+        let last = if !user.account_enabled {
+            // Left months ago; the account was disabled, the licenses kept.
+            rng.gen_range(100..=200)
+        } else if index >= 4 && !user.assigned_licenses.is_empty() {
+            plain += 1;
+            match plain % 150 {
+                16 => {
+                    // Made 120 days ago for someone who never started.
+                    user.created_date_time = days_ago(today, 120, &mut rng);
+                    user.sign_in_activity = None;
+                    continue;
+                }
+                // A seasonal worker, last here about 75 days ago.
+                40 => rng.gen_range(74..=76),
+                _ => rng.gen_range(1..=6),
+            }
+        } else {
+            rng.gen_range(1..=6)
+        };
+        user.sign_in_activity = Some(activity(last, &mut rng));
+    }
+}
+
 fn admin(user: &mut User, local: &str, domain: &str, title: &str, role: Uuid) {
     user.user_principal_name = format!("{local}@{domain}");
     user.mail = Some(user.user_principal_name.clone());
@@ -358,9 +511,18 @@ fn admin(user: &mut User, local: &str, domain: &str, title: &str, role: Uuid) {
     user.directory_roles = vec![role];
 }
 
-/// The built-in demo tenant: a small company of 150 people.
+/// The built-in demo tenant: a small company of 150 people, whose reports
+/// show names (so usage can be matched to people).
 pub fn demo() -> Tenant {
-    tenant("Northwind Traders", 150, 2026)
+    tenant_with(
+        "Northwind Traders",
+        150,
+        2026,
+        Options {
+            concealed_names: false,
+            ..Options::default()
+        },
+    )
 }
 
 #[cfg(test)]
@@ -439,6 +601,144 @@ mod tests {
             .users
             .iter()
             .any(|u| u.user_principal_name.starts_with("reader@") && u.directory_roles.is_empty()));
+    }
+
+    /// Days since an ISO 8601 date and time, counted from today's midnight.
+    fn age(date: &str) -> i64 {
+        let year: i32 = date[..4].parse().unwrap();
+        let month: u8 = date[5..7].parse().unwrap();
+        let day: u8 = date[8..10].parse().unwrap();
+        let date = time::Date::from_calendar_date(year, time::Month::try_from(month).unwrap(), day).unwrap();
+        (time::OffsetDateTime::now_utc().date() - date).whole_days()
+    }
+
+    fn last_sign_in(user: &User) -> Option<i64> {
+        user.sign_in_activity
+            .as_ref()
+            .and_then(|a| a.last_successful_sign_in_date_time.as_deref())
+            .map(age)
+    }
+
+    #[test]
+    fn the_demo_tenant_shows_every_saving() {
+        let tenant = demo();
+        let directory = Directory::new(tenant.clone());
+        assert!(tenant.has_entra_premium());
+        assert!(!tenant.display_concealed_names, "the demo's reports show names");
+        assert!(tenant
+            .consented_permissions
+            .iter()
+            .any(|p| p == "AuditLog.Read.All"));
+        let licensed = |u: &&User| !directory.assigned_licenses(u).is_empty();
+        // People who left months ago, still licensed.
+        let leavers: Vec<&User> = tenant
+            .users
+            .iter()
+            .filter(|u| !u.account_enabled)
+            .filter(licensed)
+            .collect();
+        assert!(leavers.len() >= 3);
+        for user in &leavers {
+            let days = last_sign_in(user).unwrap();
+            assert!((100..=201).contains(&days), "{} {days}", user.display_name);
+            let quiet = user
+                .sign_in_activity
+                .as_ref()
+                .unwrap()
+                .last_non_interactive_sign_in_date_time
+                .as_deref();
+            assert!(age(quiet.unwrap()) >= 96, "no quiet sign-in since they left");
+        }
+        // One account made 120 days ago and never used.
+        let never: Vec<&User> = tenant
+            .users
+            .iter()
+            .filter(|u| u.account_enabled && u.sign_in_activity.is_none())
+            .collect();
+        assert_eq!(never.len(), 1);
+        assert!(licensed(&never[0]));
+        assert!((119..=121).contains(&age(&never[0].created_date_time)));
+        // One seasonal worker, last here about 75 days ago.
+        let enabled: Vec<&User> = tenant.users.iter().filter(|u| u.account_enabled).collect();
+        let seasonal: Vec<&&User> = enabled
+            .iter()
+            .filter(|u| last_sign_in(u).is_some_and(|d| (60..=90).contains(&d)))
+            .collect();
+        assert_eq!(seasonal.len(), 1);
+        // Everyone else was here this week, and nobody signed in today or later.
+        let recent = enabled
+            .iter()
+            .filter(|u| last_sign_in(u).is_some_and(|d| (1..=7).contains(&d)))
+            .count();
+        assert_eq!(recent, enabled.len() - 2);
+        // Overlaps: Business Premium beside Exchange Online Plan 1, and beside E3.
+        let holds = |u: &User, product: &CatalogProduct| {
+            directory
+                .assigned_licenses(u)
+                .iter()
+                .any(|l| l.sku_id == product.sku_id)
+        };
+        for other in [&catalog::EXCHANGE_PLAN_1, &catalog::M365_E3] {
+            assert!(
+                tenant
+                    .users
+                    .iter()
+                    .filter(|u| u.account_enabled)
+                    .any(|u| holds(u, &catalog::BUSINESS_PREMIUM) && holds(u, other)),
+                "{}",
+                other.part_number
+            );
+        }
+        // Idle seats.
+        assert!(
+            tenant
+                .products
+                .iter()
+                .filter(|p| p.capability_status == "Enabled")
+                .filter(|p| p.prepaid_units.enabled > directory.consumed_units(p.sku_id))
+                .count()
+                >= 3
+        );
+    }
+
+    #[test]
+    fn a_tenant_without_entra_premium() {
+        let options = Options {
+            entra_premium: false,
+            ..Options::default()
+        };
+        let tenant = tenant_with("Small", 200, 5, options);
+        assert!(!tenant.has_entra_premium());
+        assert!(tenant
+            .products
+            .iter()
+            .all(|p| p.sku_id != catalog::BUSINESS_PREMIUM.sku_id
+                && p.sku_id != catalog::M365_E3.sku_id
+                && p.sku_id != catalog::ENTRA_ID_P1.sku_id));
+        let directory = Directory::new(tenant.clone());
+        assert!(tenant.users.iter().all(|u| directory
+            .assigned_licenses(u)
+            .iter()
+            .all(|l| tenant.products.iter().any(|p| p.sku_id == l.sku_id))));
+        assert!(tenant.users.iter().any(|u| u
+            .assigned_licenses
+            .iter()
+            .any(|l| l.sku_id == catalog::BUSINESS_STANDARD.sku_id)));
+        // The same people as with premium.
+        let premium = tenant_with("Small", 200, 5, Options::default());
+        assert!(premium.has_entra_premium());
+        assert_eq!(
+            tenant
+                .users
+                .iter()
+                .map(|u| &u.user_principal_name)
+                .collect::<Vec<_>>(),
+            premium
+                .users
+                .iter()
+                .map(|u| &u.user_principal_name)
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]

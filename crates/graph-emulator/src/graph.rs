@@ -7,6 +7,7 @@ use std::time::Instant;
 use percent_encoding::percent_decode_str;
 use rand::Rng;
 use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
 use time::macros::format_description;
 use uuid::Uuid;
 
@@ -62,6 +63,11 @@ const READ_ORGANIZATION: &[&str] = &[
     "LicenseAssignment.Read.All",
     "LicenseAssignment.ReadWrite.All",
 ];
+/// `signInActivity`, on top of reading users.
+const READ_SIGN_INS: &[&str] = &["AuditLog.Read.All"];
+const READ_REPORTS: &[&str] = &["Reports.Read.All"];
+const READ_REPORT_SETTINGS: &[&str] = &["ReportSettings.Read.All", "ReportSettings.ReadWrite.All"];
+const WRITE_REPORT_SETTINGS: &[&str] = &["ReportSettings.ReadWrite.All"];
 const READ_OWN_ROLES: &[&str] = &[
     "User.Read",
     "Directory.Read.All",
@@ -260,10 +266,37 @@ fn execute(shared: &Arc<Shared>, call: Call) -> Response {
         return finish(response, Cost::default(), true, &call);
     }
     let response = match dispatch(shared, &claims, &call) {
+        Ok((status, body)) if status == REDIRECT => {
+            // A report: found at a short-lived download link.
+            Response::new(302, "text/plain", Vec::new())
+                .with_header("Location", body.as_str().unwrap_or_default().to_owned())
+        }
+        Ok((204, _)) => Response::new(204, "text/plain", Vec::new()),
         Ok((status, body)) => Response::json(status, &body).with_header("OData-Version", "4.0"),
         Err(error) => error_response(&error, &request_id, &client_request_id),
     };
     finish(response, cost, false, &call)
+}
+
+/// What `dispatch` answers for a redirect: the body is the location.
+const REDIRECT: u16 = 302;
+
+/// `signInActivity` is given only with AuditLog.Read.All, and only by a
+/// tenant with Entra ID P1 or P2.
+fn may_read_sign_ins(
+    directory: &Directory,
+    claims: &Claims,
+    fields: Option<&[&str]>,
+) -> Result<(), GraphError> {
+    if !fields.is_some_and(|f| f.contains(&"signInActivity")) {
+        return Ok(());
+    }
+    require(claims, READ_SIGN_INS)?;
+    if directory.tenant().has_entra_premium() {
+        Ok(())
+    } else {
+        Err(GraphError::not_premium())
+    }
 }
 
 fn require(claims: &Claims, permissions: &[&str]) -> Result<(), GraphError> {
@@ -306,6 +339,7 @@ fn dispatch(shared: &Shared, claims: &Claims, call: &Call) -> Result<(u16, Value
             let directory = lock(&shared.directory);
             let user = signed_in_user(&directory, claims)?;
             let fields = parse_select(select)?;
+            may_read_sign_ins(&directory, claims, fields.as_deref())?;
             let mut body = user_json(&directory, user, fields.as_deref());
             body.insert(
                 "@odata.context".into(),
@@ -413,7 +447,7 @@ fn dispatch(shared: &Shared, claims: &Claims, call: &Call) -> Result<(u16, Value
         }
         ("GET", ["users"]) => {
             require(claims, READ_USERS)?;
-            list_users(shared, call)
+            list_users(shared, claims, call)
         }
         ("GET", ["users", _]) => {
             require(claims, READ_USERS)?;
@@ -422,6 +456,7 @@ fn dispatch(shared: &Shared, claims: &Claims, call: &Call) -> Result<(u16, Value
                 .find_user(&segments[1])
                 .ok_or_else(|| GraphError::not_found(&segments[1]))?;
             let fields = parse_select(select)?;
+            may_read_sign_ins(&directory, claims, fields.as_deref())?;
             let mut body = user_json(&directory, user, fields.as_deref());
             body.insert(
                 "@odata.context".into(),
@@ -448,6 +483,43 @@ fn dispatch(shared: &Shared, claims: &Claims, call: &Call) -> Result<(u16, Value
             body.insert("@odata.context".into(), json!(context(base, "users", None, true)));
             Ok((200, Value::Object(body)))
         }
+        ("GET", ["reports", function]) if function.starts_with("getoffice365activeuserdetail(") => {
+            require(claims, READ_REPORTS)?;
+            let days = crate::reports::parse_period(&segments[1])
+                .map_err(|asked| GraphError::invalid_report_period(&asked))?;
+            let file =
+                crate::reports::active_user_detail(&lock(&shared.directory), days, crate::reports::today());
+            let token = lock(&shared.downloads).offer(file);
+            Ok((
+                REDIRECT,
+                json!(format!("{}/data/download/{token}", download_base(base))),
+            ))
+        }
+        ("GET", ["admin", "reportsettings"]) => {
+            require(claims, READ_REPORT_SETTINGS)?;
+            let concealed = lock(&shared.directory).tenant().display_concealed_names;
+            Ok((
+                200,
+                json!({"@odata.context": format!("{base}/v1.0/$metadata#admin/reportSettings/$entity"), "displayConcealedNames": concealed}),
+            ))
+        }
+        ("PATCH", ["admin", "reportsettings"]) => {
+            require(claims, WRITE_REPORT_SETTINGS)?;
+            let body: Value = serde_json::from_slice(&call.body).map_err(|_| {
+                GraphError::bad_request(
+                    "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
+                )
+            })?;
+            let mut directory = lock(&shared.directory);
+            if let Some(concealed) = body.get("displayConcealedNames") {
+                let concealed = concealed.as_bool().ok_or_else(|| {
+                    GraphError::bad_request("Cannot convert the literal to the expected type 'Edm.Boolean'.")
+                })?;
+                directory.set_display_concealed_names(concealed);
+                shared.save_state(&directory);
+            }
+            Ok((204, Value::Null))
+        }
         ("GET", ["groups", _]) => {
             require(claims, READ_GROUPS)?;
             let directory = lock(&shared.directory);
@@ -464,17 +536,19 @@ fn dispatch(shared: &Shared, claims: &Claims, call: &Call) -> Result<(u16, Value
         }
         (
             _,
-            ["me" | "organization" | "subscribedskus" | "users" | "groups", ..]
+            ["me" | "organization" | "subscribedskus" | "users" | "groups" | "reports", ..]
             | ["me", "memberof"]
-            | ["directory", "subscriptions"],
+            | ["directory", "subscriptions"]
+            | ["admin", "reportsettings"],
         ) if !get => Err(GraphError::method_not_allowed()),
         _ => Err(GraphError::no_route()),
     }
 }
 
-fn list_users(shared: &Shared, call: &Call) -> Result<(u16, Value), GraphError> {
+fn list_users(shared: &Shared, claims: &Claims, call: &Call) -> Result<(u16, Value), GraphError> {
     let query = UsersQuery::parse(&call.query, call.consistency_eventual)?;
     let directory = lock(&shared.directory);
+    may_read_sign_ins(&directory, claims, query.select.as_deref())?;
     let users = directory.users();
     let order: Option<Vec<usize>> = query.order_by.map(|(property, descending)| {
         let mut order: Vec<usize> = (0..users.len()).collect();
@@ -689,6 +763,7 @@ fn user_json(directory: &Directory, user: &User, select: Option<&[&'static str]>
             "usageLocation" => json!(user.usage_location),
             "accountEnabled" => json!(user.account_enabled),
             "createdDateTime" => json!(user.created_date_time),
+            "signInActivity" => sign_in_activity_json(user),
             "businessPhones" => json!([]),
             "mobilePhone" | "officeLocation" | "preferredLanguage" => Value::Null,
             "assignedLicenses" => Value::Array(
@@ -713,6 +788,67 @@ fn user_json(directory: &Directory, user: &User, select: Option<&[&'static str]>
         object.insert(field.to_owned(), value);
     }
     object
+}
+
+/// `signInActivity` as Graph gives it: each date with the id of the
+/// request it was seen on, both null when there was none.
+fn sign_in_activity_json(user: &User) -> Value {
+    let activity = user.sign_in_activity.clone().unwrap_or_default();
+    let request_id = |kind: &str, date: &Option<String>| match date {
+        Some(date) => {
+            let digest = Sha256::digest(format!("{}:{kind}:{date}", user.id).as_bytes());
+            let mut bytes = [0u8; 16];
+            bytes.copy_from_slice(&digest[..16]);
+            json!(uuid::Builder::from_random_bytes(bytes).into_uuid())
+        }
+        None => Value::Null,
+    };
+    json!({
+        "lastSignInDateTime": activity.last_sign_in_date_time,
+        "lastSignInRequestId": request_id("interactive", &activity.last_sign_in_date_time),
+        "lastNonInteractiveSignInDateTime": activity.last_non_interactive_sign_in_date_time,
+        "lastNonInteractiveSignInRequestId": request_id("non-interactive", &activity.last_non_interactive_sign_in_date_time),
+        "lastSuccessfulSignInDateTime": activity.last_successful_sign_in_date_time,
+        "lastSuccessfulSignInRequestId": request_id("successful", &activity.last_successful_sign_in_date_time),
+    })
+}
+
+/// Where report downloads are served: this server under another host
+/// name, as Microsoft serves them from another host than Graph's.
+fn download_base(base: &str) -> String {
+    base.replacen("://127.0.0.1:", "://localhost:", 1)
+}
+
+/// `GET /data/download/{token}`: a report behind a one-time link, with no
+/// `Authorization` needed (the link is the credential).
+pub fn download(shared: &Shared, request: &Request) -> Response {
+    let token = request.path.trim_start_matches("/data/download/");
+    let file = if request.method == "GET" {
+        lock(&shared.downloads).take(token)
+    } else {
+        None
+    };
+    let response = match file {
+        Some(file) => Response::new(200, "application/octet-stream", file),
+        None => Response::new(
+            404,
+            "text/plain",
+            b"The download link has expired or was already used. Ask Microsoft Graph for the report again."
+                .to_vec(),
+        ),
+    };
+    shared.record(LogEntry {
+        at_ms: 0,
+        method: request.method.clone(),
+        path: "/data/download/{token}".to_owned(),
+        status: response.status,
+        resource_units: 0,
+        writes: 0,
+        throttled: false,
+        in_batch: false,
+        client_request_id: request.header("client-request-id").map(str::to_owned),
+    });
+    response
 }
 
 /// `POST /$batch`: up to 20 requests, each authenticated, throttled and
@@ -853,6 +989,7 @@ fn inner_response(id: &str, response: Response) -> Value {
     let mut headers = Map::new();
     for name in [
         "Content-Type",
+        "Location",
         "Retry-After",
         "x-ms-throttle-scope",
         "x-ms-throttle-information",

@@ -20,15 +20,6 @@ const CODE_LIFETIME: u64 = 600;
 const DEVICE_CODE_LIFETIME: u64 = 900;
 const DEVICE_CODE_INTERVAL: u64 = 5;
 const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "offline_access", "email"];
-/// What `.default` stands for: the permissions consented for License Desk.
-const CONSENTED: [&str; 6] = [
-    "User.Read",
-    "User.Read.All",
-    "LicenseAssignment.ReadWrite.All",
-    "Organization.Read.All",
-    "RoleManagement.Read.Directory",
-    "GroupMember.Read.All",
-];
 const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -36,6 +27,11 @@ struct Grant {
     user: Uuid,
     client: Uuid,
     scopes: Vec<String>,
+    /// The Graph permissions the user consented to while signing in (on
+    /// top of the tenant's admin consent): a refresh token is redeemed for
+    /// these and the tenant's, nothing else.
+    #[serde(default)]
+    consented: Vec<String>,
 }
 
 struct AuthorizationCode {
@@ -94,6 +90,8 @@ struct OAuthError {
     error: &'static str,
     code: u32,
     description: String,
+    /// What the client should do (`consent_required`, ...), where Entra says.
+    suberror: Option<&'static str>,
 }
 
 fn oauth_error(error: &'static str, code: u32, description: impl Into<String>) -> OAuthError {
@@ -102,6 +100,7 @@ fn oauth_error(error: &'static str, code: u32, description: impl Into<String>) -
         error,
         code,
         description: description.into(),
+        suberror: None,
     }
 }
 
@@ -114,18 +113,19 @@ impl OAuthError {
                 "[year]-[month]-[day] [hour]:[minute]:[second]Z"
             ))
             .unwrap_or_default();
-        Response::json(
-            self.status,
-            &json!({
-                "error": self.error,
-                "error_description": format!("AADSTS{}: {}\r\nTrace ID: {trace}\r\nCorrelation ID: {correlation}\r\nTimestamp: {timestamp}", self.code, self.description),
-                "error_codes": [self.code],
-                "timestamp": timestamp,
-                "trace_id": trace,
-                "correlation_id": correlation,
-                "error_uri": format!("{base}/error?code={}", self.code),
-            }),
-        )
+        let mut body = json!({
+            "error": self.error,
+            "error_description": format!("AADSTS{}: {}\r\nTrace ID: {trace}\r\nCorrelation ID: {correlation}\r\nTimestamp: {timestamp}", self.code, self.description),
+            "error_codes": [self.code],
+            "timestamp": timestamp,
+            "trace_id": trace,
+            "correlation_id": correlation,
+            "error_uri": format!("{base}/error?code={}", self.code),
+        });
+        if let Some(suberror) = self.suberror {
+            body["suberror"] = json!(suberror);
+        }
+        Response::json(self.status, &body)
     }
 }
 
@@ -328,6 +328,7 @@ fn authorize(shared: &Shared, request: &Request) -> Response {
         ));
     }
     let directory = lock(&shared.directory);
+    let consent = directory.tenant().consented_permissions.clone();
     let chosen = field("login").or(shared.config.approve.as_deref());
     match chosen.map(|login| {
         directory
@@ -337,17 +338,20 @@ fn authorize(shared: &Shared, request: &Request) -> Response {
     }) {
         Some(Ok(user)) => {
             let code = random_token(48);
+            let scopes: Vec<String> = field("scope")
+                .unwrap_or_default()
+                .split(' ')
+                .map(str::to_owned)
+                .collect();
             lock(&shared.sessions).codes.insert(
                 code.clone(),
                 AuthorizationCode {
                     grant: Grant {
                         user: user.id,
                         client: app.app_id,
-                        scopes: field("scope")
-                            .unwrap_or_default()
-                            .split(' ')
-                            .map(str::to_owned)
-                            .collect(),
+                        // Signing in interactively, the user consents to what is asked.
+                        consented: graph_scopes(&scopes, &consent),
+                        scopes,
                     },
                     redirect_uri: redirect_uri.to_owned(),
                     challenge: field("code_challenge").map(str::to_owned),
@@ -404,8 +408,8 @@ fn authorize(shared: &Shared, request: &Request) -> Response {
 }
 
 /// The Graph permissions among `scopes`, short names; `.default` stands
-/// for the consented set.
-fn graph_scopes(scopes: &[String]) -> Vec<String> {
+/// for the tenant's consented set.
+fn graph_scopes(scopes: &[String], consented: &[String]) -> Vec<String> {
     let mut granted: Vec<String> = Vec::new();
     for scope in scopes.iter().filter(|s| !s.is_empty()) {
         let short = scope.rsplit('/').next().unwrap_or(scope);
@@ -413,7 +417,7 @@ fn graph_scopes(scopes: &[String]) -> Vec<String> {
             continue;
         }
         if short == ".default" {
-            granted.extend(CONSENTED.iter().map(|s| (*s).to_owned()));
+            granted.extend(consented.iter().cloned());
         } else {
             granted.push(short.to_owned());
         }
@@ -442,10 +446,10 @@ fn issue(
             "The user account does not exist in the directory.",
         ));
     };
+    let scp = graph_scopes(&grant.scopes, &directory.tenant().consented_permissions);
     drop(directory);
     let now = unix_now();
     let tid = shared.config.tenant.id;
-    let scp = graph_scopes(&grant.scopes);
     let claims = Claims {
         aud: "https://graph.microsoft.com".to_owned(),
         iss: format!("https://sts.windows.net/{tid}/"),
@@ -551,9 +555,34 @@ fn token(shared: &Shared, request: &Request) -> Result<Value, OAuthError> {
         }
         "refresh_token" => {
             let presented = field("refresh_token").unwrap_or_default();
+            let asked = field("scope").filter(|s| !s.trim().is_empty());
+            let consent = lock(&shared.directory).tenant().consented_permissions.clone();
             let mut sessions = lock(&shared.sessions);
             if sessions.revoked.contains(presented) {
                 return Err(oauth_error("invalid_grant", 50173, "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password."));
+            }
+            // A permission nobody consented to needs the user in a browser;
+            // the refresh token stays good for what was consented.
+            if let (Some(asked), Some(grant)) = (asked, sessions.refresh_tokens.get(presented)) {
+                let consented = |p: &String| {
+                    consent
+                        .iter()
+                        .chain(&grant.consented)
+                        .any(|c| c.eq_ignore_ascii_case(p))
+                };
+                if !graph_scopes(&scopes(Some(asked)), &consent).iter().all(consented) {
+                    return Err(OAuthError {
+                        suberror: Some("consent_required"),
+                        ..oauth_error(
+                            "invalid_grant",
+                            65001,
+                            format!(
+                                "The user or administrator has not consented to use the application with ID '{}' named '{}'. Send an interactive authorization request for this user and resource.",
+                                app.app_id, app.display_name
+                            ),
+                        )
+                    });
+                }
             }
             // Rotation: the presented token is spent whatever happens next.
             let mut grant = sessions.refresh_tokens.remove(presented).ok_or_else(|| {
@@ -567,7 +596,7 @@ fn token(shared: &Shared, request: &Request) -> Result<Value, OAuthError> {
                     "The refresh token was issued to another application.",
                 ));
             }
-            if let Some(asked) = field("scope").filter(|s| !s.trim().is_empty()) {
+            if let Some(asked) = asked {
                 grant.scopes = scopes(Some(asked));
                 // Keep offline access: the client holds a refresh token already.
                 grant.scopes.push("offline_access".to_owned());
@@ -616,6 +645,8 @@ fn token(shared: &Shared, request: &Request) -> Result<Value, OAuthError> {
         }
         DEVICE_CODE_GRANT => {
             let device_code = field("device_code").or_else(|| field("code")).unwrap_or_default();
+            // The directory before the sessions, as everywhere.
+            let consent = lock(&shared.directory).tenant().consented_permissions.clone();
             let mut sessions = lock(&shared.sessions);
             let Some(pending) = sessions.device_codes.get(device_code) else {
                 return Err(oauth_error(
@@ -647,6 +678,7 @@ fn token(shared: &Shared, request: &Request) -> Result<Value, OAuthError> {
                         user,
                         client: pending.client,
                         scopes: pending.scopes.clone(),
+                        consented: graph_scopes(&pending.scopes, &consent),
                     };
                     sessions.device_codes.remove(device_code);
                     drop(sessions);

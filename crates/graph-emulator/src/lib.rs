@@ -5,7 +5,9 @@
 //!
 //! Use it in-process ([`Emulator::start`]) for the demo tenant and tests, or
 //! as the `graph-emulator` binary. Graph lives under `/v1.0`, sign-in under
-//! `/{tenant}/...`, and a few test controls under `/_emulator/`.
+//! `/{tenant}/...`, report downloads under `/data/download/` (linked as
+//! `localhost`, another host than Graph's, as Microsoft's are), and a few
+//! test controls under `/_emulator/`.
 
 pub mod apps;
 pub mod catalog;
@@ -18,6 +20,7 @@ mod http;
 mod identity;
 pub mod model;
 pub mod odata;
+pub mod reports;
 mod state;
 pub mod throttle;
 mod tls;
@@ -111,6 +114,8 @@ pub(crate) struct Shared {
     /// Access tokens issued so far (by their `uti`) and those expired on
     /// demand: an expired token stays refused, a newer one works at once.
     pub tokens: Mutex<IssuedTokens>,
+    /// Reports waiting behind their one-time download links.
+    pub downloads: Mutex<reports::Downloads>,
     pub apps: Vec<AppRegistration>,
     log: Mutex<Vec<LogEntry>>,
     log_file: Option<Mutex<std::fs::File>>,
@@ -232,6 +237,7 @@ impl Emulator {
             signer: Signer::new(key),
             sessions: Mutex::new(sessions),
             tokens: Mutex::new(tokens),
+            downloads: Mutex::new(reports::Downloads::default()),
             apps,
             log: Mutex::new(Vec::new()),
             log_file,
@@ -354,6 +360,8 @@ impl IssuedTokens {
 async fn route(shared: Arc<Shared>, request: Request) -> Outcome {
     if request.path == "/v1.0" || request.path.starts_with("/v1.0/") {
         graph::handle(&shared, request).await
+    } else if request.path.starts_with("/data/download/") {
+        Outcome::Respond(graph::download(&shared, &request))
     } else if let Some(control) = request.path.strip_prefix("/_emulator/") {
         Outcome::Respond(match (request.method.as_str(), control) {
             ("POST", "expire-tokens") => {

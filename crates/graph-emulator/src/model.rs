@@ -29,10 +29,58 @@ pub struct Tenant {
     /// (see [`crate::apps`]).
     #[serde(default)]
     pub apps: Vec<AppRegistration>,
+    /// The delegated Graph permissions an administrator has consented to
+    /// for everyone in the tenant (what `.default` stands for). A refresh
+    /// token is redeemed for these, and for what its user consented to
+    /// when signing in; anything else needs an interactive sign-in
+    /// (`AADSTS65001`).
+    #[serde(default = "default_consent")]
+    pub consented_permissions: Vec<String>,
+    /// Reports show hashes instead of user, group and site names (Microsoft
+    /// 365 admin center: Settings → Org settings → Services → Reports), as
+    /// tenants do by default.
+    #[serde(default = "yes")]
+    pub display_concealed_names: bool,
 }
 
 fn default_country() -> String {
     "SE".to_owned()
+}
+
+/// What an administrator consented to when License Desk was first used:
+/// the permissions it signs in with.
+pub const DEFAULT_CONSENT: [&str; 6] = [
+    "User.Read",
+    "User.Read.All",
+    "LicenseAssignment.ReadWrite.All",
+    "Organization.Read.All",
+    "RoleManagement.Read.Directory",
+    "GroupMember.Read.All",
+];
+
+/// The permissions the savings view asks for on top (sign-in dates, the
+/// usage report, whether reports conceal names).
+pub const SAVINGS_PERMISSIONS: [&str; 3] =
+    ["AuditLog.Read.All", "Reports.Read.All", "ReportSettings.Read.All"];
+
+pub fn default_consent() -> Vec<String> {
+    DEFAULT_CONSENT.iter().map(|p| (*p).to_owned()).collect()
+}
+
+impl Tenant {
+    /// Entra ID P1 or P2: a product in use that carries `AAD_PREMIUM` or
+    /// `AAD_PREMIUM_P2`. Without it Graph keeps no sign-in dates.
+    pub fn has_entra_premium(&self) -> bool {
+        self.products
+            .iter()
+            .filter(|p| matches!(p.capability_status.as_str(), "Enabled" | "Warning"))
+            .any(|p| {
+                p.service_plans.iter().any(|s| {
+                    s.service_plan_name.eq_ignore_ascii_case("AAD_PREMIUM")
+                        || s.service_plan_name.eq_ignore_ascii_case("AAD_PREMIUM_P2")
+                })
+            })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -156,6 +204,23 @@ pub struct User {
     /// Role template ids of the directory roles the user holds.
     #[serde(default)]
     pub directory_roles: Vec<Uuid>,
+    /// When the user last signed in (Graph's `signInActivity`); none for
+    /// an account nobody has signed in to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_in_activity: Option<SignInActivity>,
+}
+
+/// A user's last sign-ins, each ISO 8601 UTC (`2026-11-20T08:14:03Z`),
+/// absent when there was none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInActivity {
+    #[serde(default)]
+    pub last_sign_in_date_time: Option<String>,
+    #[serde(default)]
+    pub last_non_interactive_sign_in_date_time: Option<String>,
+    #[serde(default)]
+    pub last_successful_sign_in_date_time: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

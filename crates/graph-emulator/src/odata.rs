@@ -24,7 +24,7 @@ pub const DEFAULT_USER_PROPERTIES: [&str; 11] = [
 ];
 
 /// Every user property the emulator can return, in Graph's spelling.
-pub const USER_PROPERTIES: [&str; 17] = [
+pub const USER_PROPERTIES: [&str; 18] = [
     "id",
     "displayName",
     "givenName",
@@ -42,6 +42,7 @@ pub const USER_PROPERTIES: [&str; 17] = [
     "mobilePhone",
     "officeLocation",
     "preferredLanguage",
+    "signInActivity",
 ];
 
 pub const MAX_PAGE_SIZE: usize = 999;

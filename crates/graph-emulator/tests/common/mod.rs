@@ -3,7 +3,9 @@
 
 use graph_emulator::apps::{roles, APP_ONLY_CLIENT_ID, APP_ONLY_SECRET, PUBLIC_CLIENT_ID};
 use graph_emulator::catalog;
-use graph_emulator::model::{AssignedLicense, Group, PrepaidUnits, Subscription, Tenant, User};
+use graph_emulator::model::{
+    AssignedLicense, Group, PrepaidUnits, SignInActivity, Subscription, Tenant, User,
+};
 use graph_emulator::{throttle::ThrottleMode, Config, Emulator};
 use reqwest::header::HeaderMap;
 use serde_json::{json, Value};
@@ -43,6 +45,11 @@ fn user(n: u128, upn: &str, licenses: Vec<AssignedLicense>, groups: Vec<Uuid>, r
         assigned_licenses: licenses,
         member_of: groups,
         directory_roles: roles,
+        sign_in_activity: Some(SignInActivity {
+            last_sign_in_date_time: Some("2026-11-20T08:14:03Z".to_owned()),
+            last_non_interactive_sign_in_date_time: Some("2026-11-21T06:02:41Z".to_owned()),
+            last_successful_sign_in_date_time: Some("2026-11-20T08:14:03Z".to_owned()),
+        }),
     }
 }
 
@@ -167,6 +174,8 @@ pub fn fixture() -> Tenant {
         ],
         users,
         apps: vec![],
+        consented_permissions: graph_emulator::model::default_consent(),
+        display_concealed_names: true,
     }
 }
 
