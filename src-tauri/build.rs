@@ -23,6 +23,7 @@ fn main() {
         "resume_run",
         "users",
         "user_ids",
+        "license_details",
         "run_history",
         "export_run",
         "open_subscriptions",

@@ -38,6 +38,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::users,
             commands::open_subscriptions,
             commands::user_ids,
+            commands::license_details,
             commands::run_history,
             commands::export_run,
             commands::refresh_tenant,

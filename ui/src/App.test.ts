@@ -163,9 +163,17 @@ describe("the app shell", () => {
     await waitFor(() => expect(screen.getByTestId("user-count").textContent).toBe("1 user"));
     await fireEvent.click(await screen.findByRole("button", { name: /Person 017/ }));
     const panel = screen.getByTestId("licenses-and-apps");
-    expect(panel.textContent).toContain("through Licensing - Entra ID P1: change it at the group");
+    await waitFor(() => expect(panel.querySelectorAll(".license").length).toBe(2));
+    expect(panel.querySelector("[data-lock=only_through_groups] .locked")!.textContent!.replace(/\s+/g, " ").trim()).toBe(
+      "through Licensing - Entra ID P1: change it at the group The group is synced from your on-premises directory: change its members there.",
+    );
     const boxes = panel.querySelectorAll<HTMLInputElement>("input[type=checkbox]");
     expect(boxes[1].disabled).toBe(true);
+    expect(boxes[1].getAttribute("aria-describedby")).toBe("lock-078d2b04-f1bd-4111-bbd4-b4b1b354cef4");
+    // Each license lists its apps, the switched-off ones marked.
+    const apps = panel.querySelector(".license")!.querySelector("details")!;
+    expect(apps.querySelector("summary")!.textContent).toBe("3 apps, 1 switched off");
+    expect(apps.querySelector("[data-plan=EXCHANGE_S_STANDARD]")!.textContent!.replace(/\s+/g, " ").trim()).toBe("Exchange Online (Plan 1) (switched off)");
     await fireEvent.click(boxes[0]);
     await fireEvent.click(screen.getByRole("button", { name: "Save" }));
     await screen.findByTestId("plan-counts");

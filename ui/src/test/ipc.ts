@@ -26,6 +26,27 @@ export const demoUsers = Array.from({ length: 250 }, (_, i) => ({
   ],
 }));
 
+/** A demo license in full: Business Premium with Exchange switched off,
+ * Entra ID P1 only through a synced group. */
+function licenseDetail(license: (typeof demoUsers)[number]["licenses"][number]) {
+  const premium = license.skuId === "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46";
+  return {
+    skuId: license.skuId,
+    name: license.name,
+    partNumber: premium ? "SPB" : "AAD_PREMIUM",
+    direct: license.direct,
+    groups: license.groups.map((name) => ({ name, synced: true })),
+    lock: license.direct ? null : "only_through_groups",
+    apps: premium
+      ? [
+          { name: "Exchange Online (Plan 1)", plan: "EXCHANGE_S_STANDARD", on: false },
+          { name: "Microsoft Teams", plan: "TEAMS1", on: true },
+          { name: "Microsoft 365 Apps for Business", plan: "OFFICE_BUSINESS", on: true },
+        ]
+      : [{ name: "Microsoft Entra ID P1", plan: "AAD_PREMIUM", on: true }],
+  };
+}
+
 /** What the real `users` command would list: search, product, then by name. */
 function matchingUsers(query: UserQuery_Deserialize) {
   return demoUsers
@@ -268,6 +289,10 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
         const { query, offset, limit } = args as { query: UserQuery_Deserialize; offset: number; limit: number };
         const matching = matchingUsers(query);
         return { total: matching.length, offset, rows: matching.slice(offset, offset + limit) };
+      }
+      case "license_details": {
+        const user = demoUsers.find((u) => u.id === (args as { userId: string }).userId);
+        return (user?.licenses ?? []).map((l) => licenseDetail(l));
       }
       case "user_ids":
         return matchingUsers((args as { query: UserQuery_Deserialize }).query).map((u) => u.id);
