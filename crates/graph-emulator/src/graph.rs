@@ -820,16 +820,24 @@ fn download_base(base: &str) -> String {
 }
 
 /// `GET /data/download/{token}`: a report behind a one-time link, with no
-/// `Authorization` needed (the link is the credential).
+/// `Authorization` needed (the link is the credential). A request that
+/// brings a token anyway is refused, as pre-authenticated storage links
+/// refuse a second credential, and the link stays unused.
 pub fn download(shared: &Shared, request: &Request) -> Response {
     let token = request.path.trim_start_matches("/data/download/");
-    let file = if request.method == "GET" {
+    let file = if request.method == "GET" && request.header("authorization").is_none() {
         lock(&shared.downloads).take(token)
     } else {
         None
     };
     let response = match file {
         Some(file) => Response::new(200, "application/octet-stream", file),
+        None if request.header("authorization").is_some() => Response::new(
+            400,
+            "text/plain",
+            b"This link carries its own authorization; send the request without an Authorization header."
+                .to_vec(),
+        ),
         None => Response::new(
             404,
             "text/plain",

@@ -203,6 +203,10 @@ async fn download(local: &Local, token: &str, period: &str) -> (String, Vec<u8>)
         .await;
     assert_eq!(found.status, 302, "{}", found.body);
     let location = found.headers["location"].to_str().unwrap().to_owned();
+    // The link is the credential: one with a token is refused, and the
+    // link stays good.
+    let with_token = local.http.get(&location).bearer_auth(token).send().await.unwrap();
+    assert_eq!(with_token.status().as_u16(), 400);
     let file = local.http.get(&location).send().await.unwrap();
     assert_eq!(file.status().as_u16(), 200);
     assert_eq!(file.headers()["content-type"], "application/octet-stream");
