@@ -50,6 +50,49 @@ impl SignInTarget {
         scopes.extend(permissions.iter().map(|p| format!("{graph}/{p}")));
         scopes.join(" ")
     }
+
+    /// The delegated permissions the savings view needs on top, asked for
+    /// only when it opens (incremental consent): users' sign-in dates
+    /// (AuditLog.Read.All), the usage report (Reports.Read.All) and whether
+    /// reports conceal names (ReportSettings.Read.All).
+    pub fn savings_scopes(&self) -> String {
+        let graph = self.endpoints.graph_resource();
+        SAVINGS_PERMISSIONS
+            .iter()
+            .map(|p| format!("{graph}/{p}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The sign-in's scopes and `extra` (space separated), each once: what
+    /// an interactive sign-in asks for when more is needed.
+    pub fn delegated_scopes_with(&self, extra: &str) -> String {
+        merge_scopes(&self.delegated_scopes(), extra)
+    }
+}
+
+/// The permissions [`SignInTarget::savings_scopes`] names.
+pub const SAVINGS_PERMISSIONS: [&str; 3] =
+    ["AuditLog.Read.All", "Reports.Read.All", "ReportSettings.Read.All"];
+
+/// A scope's permission name: `User.Read.All` of
+/// `https://graph.microsoft.com/User.Read.All`.
+fn permission(scope: &str) -> &str {
+    scope.rsplit('/').next().unwrap_or(scope)
+}
+
+/// `base` and then whatever of `extra` it does not hold yet.
+fn merge_scopes(base: &str, extra: &str) -> String {
+    let mut scopes: Vec<&str> = base.split_whitespace().collect();
+    for scope in extra.split_whitespace() {
+        if !scopes
+            .iter()
+            .any(|s| permission(s).eq_ignore_ascii_case(permission(scope)))
+        {
+            scopes.push(scope);
+        }
+    }
+    scopes.join(" ")
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -60,6 +103,9 @@ pub struct TokenResponse {
     pub refresh_token: Option<String>,
     #[serde(default)]
     pub id_token: Option<String>,
+    /// The permissions the access token carries, space separated.
+    #[serde(default)]
+    pub scope: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -67,6 +113,59 @@ struct OAuthError {
     error: String,
     #[serde(default)]
     error_description: String,
+    #[serde(default)]
+    error_codes: Vec<u64>,
+    #[serde(default)]
+    suberror: Option<String>,
+}
+
+impl OAuthError {
+    /// The identity platform wants the user in a browser: to consent
+    /// (AADSTS65001), for multi-factor authentication (AADSTS50076,
+    /// AADSTS50079) or another challenge (AADSTS50158).
+    fn needs_interaction(&self) -> bool {
+        const CODES: [u64; 4] = [65001, 50076, 50079, 50158];
+        matches!(self.error.as_str(), "interaction_required" | "consent_required")
+            || (self.error == "invalid_grant"
+                && (self.error_codes.iter().any(|c| CODES.contains(c))
+                    || self.suberror.as_deref().is_some_and(|s| {
+                        matches!(s, "consent_required" | "basic_action" | "additional_action")
+                    })
+                    || CODES
+                        .iter()
+                        .any(|c| self.error_description.starts_with(&format!("AADSTS{c}:")))))
+    }
+}
+
+/// More permissions could not be had silently.
+#[derive(Debug, Clone)]
+pub enum ScopeError {
+    /// The identity platform wants the user in a browser first: to consent
+    /// to the permissions, or for another step (multi-factor
+    /// authentication, a policy). Sign in interactively asking for
+    /// `scopes` (`BrowserSignIn::start_with_scopes`), then make the session
+    /// from that sign-in.
+    InteractionRequired {
+        /// Everything to ask for: the sign-in's scopes and the new ones.
+        scopes: String,
+        /// What the identity platform said.
+        details: String,
+    },
+    /// Anything else: signed out, the network, the service.
+    Failed(Error),
+}
+
+impl From<ScopeError> for Error {
+    fn from(error: ScopeError) -> Self {
+        match error {
+            ScopeError::InteractionRequired { details, .. } => Error::new(
+                ErrorCode::InsufficientPrivileges,
+                "Microsoft wants you to approve more permissions for License Desk in the browser first. Sign in again to approve them; an administrator's approval may be needed.",
+            )
+            .with_details(details),
+            ScopeError::Failed(error) => error,
+        }
+    }
 }
 
 fn network(error: reqwest::Error) -> Error {
@@ -163,7 +262,6 @@ pub type RefreshTokenStore = Arc<dyn Fn(&str) + Send + Sync>;
 pub struct Session {
     http: reqwest::Client,
     target: SignInTarget,
-    scopes: String,
     app_only_secret: Option<String>,
     tokens: tokio::sync::Mutex<Tokens>,
     on_refresh_token: Option<RefreshTokenStore>,
@@ -172,6 +270,8 @@ pub struct Session {
 struct Tokens {
     access: Option<(String, Instant)>,
     refresh: Option<String>,
+    /// What every renewal asks for (grows with [`Session::request_scopes`]).
+    scopes: String,
 }
 
 /// Renew a little before the end, so a long request does not run out.
@@ -180,7 +280,6 @@ const EXPIRY_MARGIN: Duration = Duration::from_secs(120);
 impl Session {
     fn new(
         target: SignInTarget,
-        scopes: String,
         app_only_secret: Option<String>,
         tokens: Tokens,
         on_refresh_token: Option<RefreshTokenStore>,
@@ -188,20 +287,20 @@ impl Session {
         Ok(Self {
             http: target.endpoints.http_client()?,
             target,
-            scopes,
             app_only_secret,
             tokens: tokio::sync::Mutex::new(tokens),
             on_refresh_token,
         })
     }
 
-    fn tokens_from(response: &TokenResponse) -> Tokens {
+    fn tokens_from(response: &TokenResponse, scopes: String) -> Tokens {
         Tokens {
             access: Some((
                 response.access_token.clone(),
                 Instant::now() + Duration::from_secs(response.expires_in),
             )),
             refresh: response.refresh_token.clone(),
+            scopes,
         }
     }
 
@@ -214,12 +313,26 @@ impl Session {
         if let (Some(store), Some(refresh)) = (&on_refresh_token, &response.refresh_token) {
             store(refresh);
         }
-        let scopes = target.delegated_scopes();
+        // A sign-in that asked for the savings permissions (and got them)
+        // keeps asking for them at every renewal.
+        let granted: Vec<&str> = response
+            .scope
+            .as_deref()
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(permission)
+            .collect();
+        let graph = target.endpoints.graph_resource();
+        let extra: Vec<String> = SAVINGS_PERMISSIONS
+            .iter()
+            .filter(|p| granted.iter().any(|g| g.eq_ignore_ascii_case(p)))
+            .map(|p| format!("{graph}/{p}"))
+            .collect();
+        let scopes = target.delegated_scopes_with(&extra.join(" "));
         Self::new(
             target,
-            scopes,
             None,
-            Self::tokens_from(response),
+            Self::tokens_from(response, scopes),
             on_refresh_token,
         )
     }
@@ -230,12 +343,12 @@ impl Session {
         refresh_token: String,
         on_refresh_token: Option<RefreshTokenStore>,
     ) -> Result<Self, Error> {
-        let scopes = target.delegated_scopes();
         let tokens = Tokens {
             access: None,
             refresh: Some(refresh_token),
+            scopes: target.delegated_scopes(),
         };
-        Self::new(target, scopes, None, tokens, on_refresh_token)
+        Self::new(target, None, tokens, on_refresh_token)
     }
 
     /// App-only, with the app registration's client secret.
@@ -243,11 +356,11 @@ impl Session {
         let scopes = format!("{}/.default", target.endpoints.graph_resource());
         let session = Self::new(
             target,
-            scopes,
             Some(secret),
             Tokens {
                 access: None,
                 refresh: None,
+                scopes,
             },
             None,
         )?;
@@ -282,46 +395,79 @@ impl Session {
         self.renew(&mut tokens).await
     }
 
-    async fn renew(&self, tokens: &mut Tokens) -> Result<String, Error> {
-        let client_id = self.target.client_id.as_str();
-        let response = if let Some(secret) = &self.app_only_secret {
-            post_token(
-                &self.http,
-                &self.target,
-                &[
-                    ("client_id", client_id),
-                    ("client_secret", secret),
-                    ("grant_type", "client_credentials"),
-                    ("scope", &self.scopes),
-                ],
-            )
+    /// The scopes this session's tokens are asked for, space separated.
+    pub async fn scopes(&self) -> String {
+        self.tokens.lock().await.scopes.clone()
+    }
+
+    /// Whether the session's tokens carry `permission` (e.g.
+    /// `AuditLog.Read.All`); an app-only session's are the app's own.
+    pub async fn asks_for(&self, permission_name: &str) -> bool {
+        self.tokens
+            .lock()
             .await
-        } else {
-            let Some(refresh) = tokens.refresh.clone() else {
-                return Err(signed_out("no refresh token is held"));
-            };
-            post_token(
-                &self.http,
-                &self.target,
-                &[
-                    ("client_id", client_id),
-                    ("grant_type", "refresh_token"),
-                    ("refresh_token", &refresh),
-                    ("scope", &self.scopes),
-                ],
-            )
-            .await
+            .scopes
+            .split_whitespace()
+            .any(|s| permission(s).eq_ignore_ascii_case(permission_name))
+    }
+
+    /// Asks for `extra` scopes on top (e.g. [`SignInTarget::savings_scopes`])
+    /// with the refresh token, without a browser: granted when an
+    /// administrator (or this user) has consented to them. Then every
+    /// renewal asks for them too. When consent or another step in the
+    /// browser is needed, [`ScopeError::InteractionRequired`] says what to
+    /// ask for interactively; the session stays as it was. An app-only
+    /// session has what its app was granted and asks for nothing.
+    pub async fn request_scopes(&self, extra: &str) -> Result<(), ScopeError> {
+        if self.app_only_secret.is_some() {
+            return Ok(());
+        }
+        let mut tokens = self.tokens.lock().await;
+        let wanted = merge_scopes(&tokens.scopes, extra);
+        if wanted == tokens.scopes && tokens.access.is_some() {
+            return Ok(());
+        }
+        let Some(refresh) = tokens.refresh.clone() else {
+            return Err(ScopeError::Failed(signed_out("no refresh token is held")));
         };
-        let response = response.map_err(|outcome| match outcome {
-            OAuthOutcome::Refused(refused) if refused.error == "invalid_grant" => signed_out(&format!(
-                "{}: {}",
-                refused.error,
-                first_line(&refused.error_description)
-            )),
-            other => sign_in_error(other),
-        })?;
+        let answer = post_token(
+            &self.http,
+            &self.target,
+            &[
+                ("client_id", self.target.client_id.as_str()),
+                ("grant_type", "refresh_token"),
+                ("refresh_token", &refresh),
+                ("scope", &wanted),
+            ],
+        )
+        .await;
+        match answer {
+            Ok(response) => {
+                self.keep(&mut tokens, &response);
+                tokens.scopes = wanted;
+                Ok(())
+            }
+            Err(OAuthOutcome::Refused(refused)) if refused.needs_interaction() => {
+                Err(ScopeError::InteractionRequired {
+                    scopes: merge_scopes(&self.target.delegated_scopes(), &wanted),
+                    details: format!("{}: {}", refused.error, first_line(&refused.error_description)),
+                })
+            }
+            Err(OAuthOutcome::Refused(refused)) if refused.error == "invalid_grant" => {
+                Err(ScopeError::Failed(signed_out(&format!(
+                    "{}: {}",
+                    refused.error,
+                    first_line(&refused.error_description)
+                ))))
+            }
+            Err(other) => Err(ScopeError::Failed(sign_in_error(other))),
+        }
+    }
+
+    /// Keeps what a token answer brought: the access token, and a rotated
+    /// refresh token (stored at once, the old one forgotten).
+    fn keep(&self, tokens: &mut Tokens, response: &TokenResponse) {
         if let Some(new_refresh) = &response.refresh_token {
-            // Rotation: keep only the new one, and store it at once.
             tokens.refresh = Some(new_refresh.clone());
             if let Some(store) = &self.on_refresh_token {
                 store(new_refresh);
@@ -331,7 +477,67 @@ impl Session {
             response.access_token.clone(),
             Instant::now() + Duration::from_secs(response.expires_in),
         ));
+    }
+
+    async fn renew(&self, tokens: &mut Tokens) -> Result<String, Error> {
+        match self.renew_once(tokens).await {
+            // Consent to the extra scopes was withdrawn: carry on with the
+            // sign-in's own.
+            Err(OAuthOutcome::Refused(refused))
+                if refused.needs_interaction() && tokens.scopes != self.target.delegated_scopes() =>
+            {
+                tokens.scopes = self.target.delegated_scopes();
+                self.renew_once(tokens).await.map_err(renewal_error)
+            }
+            other => other.map_err(renewal_error),
+        }
+    }
+
+    async fn renew_once(&self, tokens: &mut Tokens) -> Result<String, OAuthOutcome> {
+        let client_id = self.target.client_id.as_str();
+        let response = if let Some(secret) = &self.app_only_secret {
+            post_token(
+                &self.http,
+                &self.target,
+                &[
+                    ("client_id", client_id),
+                    ("client_secret", secret),
+                    ("grant_type", "client_credentials"),
+                    ("scope", &tokens.scopes),
+                ],
+            )
+            .await
+        } else {
+            let Some(refresh) = tokens.refresh.clone() else {
+                return Err(OAuthOutcome::Failed(signed_out("no refresh token is held")));
+            };
+            post_token(
+                &self.http,
+                &self.target,
+                &[
+                    ("client_id", client_id),
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", &refresh),
+                    ("scope", &tokens.scopes),
+                ],
+            )
+            .await
+        };
+        let response = response?;
+        // Rotation: keep only the new refresh token, and store it at once.
+        self.keep(tokens, &response);
         Ok(response.access_token)
+    }
+}
+
+fn renewal_error(outcome: OAuthOutcome) -> Error {
+    match outcome {
+        OAuthOutcome::Refused(refused) if refused.error == "invalid_grant" => signed_out(&format!(
+            "{}: {}",
+            refused.error,
+            first_line(&refused.error_description)
+        )),
+        other => sign_in_error(other),
     }
 }
 
@@ -357,6 +563,7 @@ pub struct BrowserSignIn {
     /// Open this in the system browser.
     pub authorize_url: String,
     target: SignInTarget,
+    scopes: String,
     listener: TcpListener,
     redirect_uri: String,
     verifier: String,
@@ -364,7 +571,15 @@ pub struct BrowserSignIn {
 }
 
 impl BrowserSignIn {
+    /// Asks for the sign-in's scopes ([`SignInTarget::delegated_scopes`]).
     pub async fn start(target: SignInTarget) -> Result<Self, Error> {
+        let scopes = target.delegated_scopes();
+        Self::start_with_scopes(target, scopes).await
+    }
+
+    /// Asks for `scopes` (e.g. [`ScopeError::InteractionRequired`]'s, to
+    /// consent to more): the session made from it keeps them.
+    pub async fn start_with_scopes(target: SignInTarget, scopes: String) -> Result<Self, Error> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await.map_err(|e| {
             Error::new(
                 ErrorCode::SignInFailed,
@@ -389,7 +604,7 @@ impl BrowserSignIn {
             .append_pair("response_type", "code")
             .append_pair("redirect_uri", &redirect_uri)
             .append_pair("response_mode", "query")
-            .append_pair("scope", &target.delegated_scopes())
+            .append_pair("scope", &scopes)
             .append_pair("state", &state)
             .append_pair("code_challenge", &challenge)
             .append_pair("code_challenge_method", "S256")
@@ -397,6 +612,7 @@ impl BrowserSignIn {
         Ok(Self {
             authorize_url: url.into(),
             target,
+            scopes,
             listener,
             redirect_uri,
             verifier,
@@ -425,7 +641,7 @@ impl BrowserSignIn {
                 ("code", &code),
                 ("redirect_uri", &self.redirect_uri),
                 ("code_verifier", &self.verifier),
-                ("scope", &self.target.delegated_scopes()),
+                ("scope", &self.scopes),
             ],
         )
         .await
@@ -568,14 +784,18 @@ struct DeviceCodeResponse {
 }
 
 impl DeviceSignIn {
+    /// Asks for the sign-in's scopes ([`SignInTarget::delegated_scopes`]).
     pub async fn start(target: SignInTarget) -> Result<Self, Error> {
+        let scopes = target.delegated_scopes();
+        Self::start_with_scopes(target, scopes).await
+    }
+
+    /// Asks for `scopes`, as [`BrowserSignIn::start_with_scopes`].
+    pub async fn start_with_scopes(target: SignInTarget, scopes: String) -> Result<Self, Error> {
         let http = target.endpoints.http_client()?;
         let response = http
             .post(target.url("devicecode"))
-            .form(&[
-                ("client_id", target.client_id.as_str()),
-                ("scope", &target.delegated_scopes()),
-            ])
+            .form(&[("client_id", target.client_id.as_str()), ("scope", &scopes)])
             .send()
             .await
             .map_err(network)?;

@@ -15,9 +15,11 @@
 //! - [`models`]: the Graph objects License Desk reads.
 //! - [`keychain`]: refresh tokens and secrets in the OS keychain, nowhere else.
 //! - [`tenant`]: who is signed in, and the whole tenant read with progress.
+//! - [`activity`]: users' sign-in dates and the usage report, for savings.
 //!
 //! No Tauri here: the app wraps it, tests run it against the local tenant.
 
+pub mod activity;
 pub mod auth;
 pub mod client;
 pub mod endpoints;

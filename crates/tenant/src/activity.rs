@@ -279,7 +279,9 @@ impl UsageReport {
             let field = |i: usize| record[i].trim();
             let user_principal_name = field(upn).to_owned();
             if user_principal_name.is_empty() {
-                return Err(report_error(format!("Line {line} of the usage report names no user.")));
+                return Err(report_error(format!(
+                    "Line {line} of the usage report names no user."
+                )));
             }
             let mut last_activity: Option<&str> = None;
             for &i in &activity {
@@ -317,10 +319,7 @@ impl UsageReport {
                 assigned_products: split_products(field(products)),
             });
         }
-        let concealed = !rows.is_empty()
-            && rows
-                .iter()
-                .all(|r| is_concealed_name(&r.user_principal_name));
+        let concealed = !rows.is_empty() && rows.iter().all(|r| is_concealed_name(&r.user_principal_name));
         Ok(UsageReport {
             period_days,
             refreshed_on,
@@ -393,13 +392,22 @@ mod tests {
     fn refuses_what_it_cannot_read_with_a_reason() {
         let missing = UsageReport::from_csv(b"Display name,Licenses\nAnna,X\n", 7).unwrap_err();
         assert!(missing.message.contains("User Principal Name"), "{missing}");
-        assert!(UsageReport::from_csv(b"", 7).unwrap_err().message.contains("empty"));
+        assert!(UsageReport::from_csv(b"", 7)
+            .unwrap_err()
+            .message
+            .contains("empty"));
         let ragged = report(&["2026-11-23,anna@contoso.example,Anna"]);
-        assert!(UsageReport::from_csv(&ragged, 7).unwrap_err().message.contains("Line 2"));
+        assert!(UsageReport::from_csv(&ragged, 7)
+            .unwrap_err()
+            .message
+            .contains("Line 2"));
         let bad_date = report(&[
             "2026-11-23,anna@contoso.example,Anna,False,,True,True,True,False,False,True,11/20/2026,,,,,,,,,,,,X",
         ]);
-        assert!(UsageReport::from_csv(&bad_date, 7).unwrap_err().message.contains("11/20/2026"));
+        assert!(UsageReport::from_csv(&bad_date, 7)
+            .unwrap_err()
+            .message
+            .contains("11/20/2026"));
         // Only the header: a report of nobody.
         let empty = UsageReport::from_csv(&report(&[]), 7).unwrap();
         assert!(empty.rows.is_empty() && !empty.concealed);
