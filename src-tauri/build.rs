@@ -24,6 +24,8 @@ fn main() {
         "users",
         "user_ids",
         "license_details",
+        "savings",
+        "read_activity",
         "run_history",
         "export_run",
         "open_subscriptions",

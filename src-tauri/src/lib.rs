@@ -6,6 +6,7 @@ mod cli_offline;
 mod commands;
 mod demo;
 mod offline;
+mod savings;
 mod settings_store;
 mod sign_in;
 mod state;
@@ -39,6 +40,8 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::open_subscriptions,
             commands::user_ids,
             commands::license_details,
+            savings::savings,
+            savings::read_activity,
             commands::run_history,
             commands::export_run,
             commands::refresh_tenant,

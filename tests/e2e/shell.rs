@@ -53,7 +53,7 @@ async fn every_view_is_reachable_by_mouse_and_keyboard() {
 
                 // Keyboard: the Alt+number shortcuts, from wherever focus is.
                 let focused = app.client.active_element().await?;
-                focused.send_keys(&(Key::Alt + "4")).await?;
+                focused.send_keys(&(Key::Alt + "5")).await?;
                 app.wait_for_text("main h1", "Settings").await?;
                 let focused = app.client.active_element().await?;
                 focused.send_keys(&(Key::Alt + "1")).await?;
