@@ -5,7 +5,9 @@
 //! an error.
 //!
 //! The reading takes no picture: run [`load_activity`] in the background
-//! and hand its result to `TenantPicture::set_activity`, a cheap step.
+//! and hand its result to `TenantPicture::set_activity`, a cheap step. It
+//! asks for the permissions it needs on the way, silently where an
+//! administrator has consented to them.
 
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -17,6 +19,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::auth::ScopeError;
 use crate::client::{GraphClient, Request};
 use crate::failure::GraphFailure;
 use crate::retry::{retry_after, RetryPolicy, MAX_RENEWALS};
@@ -344,8 +347,17 @@ pub async fn read_usage_report(client: &GraphClient, period_days: u32) -> Result
 }
 
 /// Sign-ins and the usage report over `period_days`, read side by side,
-/// ready for `TenantPicture::set_activity`.
+/// ready for `TenantPicture::set_activity`. First the session asks, with
+/// its refresh token, for the savings permissions it lacks
+/// ([`crate::auth::Session::request_scopes`]); where that needs the admin
+/// in a browser, the reading goes on without them and says `NotPermitted`
+/// (the app can then ask for them interactively).
 pub async fn load_activity(client: &GraphClient, period_days: u32) -> Result<ActivityRead, Error> {
+    let session = client.session();
+    match session.request_scopes(&session.target().savings_scopes()).await {
+        Ok(()) | Err(ScopeError::InteractionRequired { .. }) => {}
+        Err(ScopeError::Failed(error)) => return Err(error),
+    }
     let (sign_ins, usage) = tokio::join!(read_sign_ins(client), read_usage_report(client, period_days));
     let SignInsRead { sign_ins, users } = sign_ins?;
     Ok(ActivityRead {

@@ -150,6 +150,17 @@ async fn the_demo_tenants_activity_arrives_and_goes_into_the_picture() {
 }
 
 #[tokio::test]
+async fn reading_activity_asks_for_its_permissions_silently() {
+    // Signed in as the app does, with the licensing scopes only.
+    let emulator = start(generate::demo()).await;
+    let client = sign_in(&emulator, None).await;
+    let read = load_activity(&client, 7).await.unwrap();
+    assert!(matches!(read.activity.sign_ins, SignIns::Read { .. }));
+    assert!(matches!(read.activity.usage, Usage::Read(_)));
+    assert!(client.session().asks_for("ReportSettings.Read.All").await);
+}
+
+#[tokio::test]
 async fn a_tenant_without_entra_premium_has_no_sign_in_dates() {
     let tenant = generate::tenant_with(
         "Small Shop",
