@@ -18,7 +18,9 @@
 //!   "groups": [ { "id", "displayName", ... } ],              // the groups licenses come from
 //!   "users": [ { "id", "userPrincipalName", "displayName", "accountEnabled", "usageLocation",
 //!                "assignedLicenses": [{ "skuId", "disabledPlans" }],
-//!                "licenseAssignmentStates": [{ "skuId", "disabledPlans", "assignedByGroup", ... }] } ]
+//!                "licenseAssignmentStates": [{ "skuId", "disabledPlans", "assignedByGroup", ... }],
+//!                "createdDateTime", "signInActivity": { Graph's, where read } } ],
+//!   "signIns": { "kind": "read", "at": 1764063000 }   // absent when sign-ins were not read
 //! }
 //! ```
 //!
@@ -37,6 +39,7 @@ use license_desk_core::{Cloud, Error, ErrorCode};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::activity::SignIns;
 use crate::model::{CompanySubscription, Group, Organization, SubscribedSku, User, VerifiedDomain};
 use crate::picture::{Knowledge, Source, TenantPicture};
 
@@ -57,6 +60,14 @@ struct ExportFile {
     #[serde(default)]
     groups: Vec<Group>,
     users: Vec<User>,
+    /// Whether the users' sign-in dates were read (so a file can show the
+    /// same savings findings); absent when they were not.
+    #[serde(default, skip_serializing_if = "is_not_read")]
+    sign_ins: SignIns,
+}
+
+fn is_not_read(sign_ins: &SignIns) -> bool {
+    *sign_ins == SignIns::NotRead
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -122,6 +133,7 @@ pub fn to_text(picture: &TenantPicture, taken: &Taken) -> String {
         subscriptions: picture.subscriptions.clone(),
         groups,
         users: picture.users.clone(),
+        sign_ins: picture.activity.sign_ins.clone(),
     };
     // Serialising plain data with string keys cannot fail.
     serde_json::to_string_pretty(&file).unwrap_or_default() + "\n"
@@ -133,8 +145,8 @@ pub fn write(picture: &TenantPicture, taken: &Taken, path: &Path) -> Result<(), 
 }
 
 /// Writes `text` to `path` all or nothing: a temporary file beside it,
-/// synced, then renamed over it. Saved plans go the same way.
-pub fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
+/// synced, then renamed over it. Saved plans and run results go the same way.
+pub fn write_atomically(path: &Path, text: impl AsRef<[u8]>) -> Result<(), Error> {
     let folder = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -156,7 +168,7 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
         .with_details(error.to_string())
     };
     let mut file = std::fs::File::create(&temporary).map_err(failed)?;
-    file.write_all(text.as_bytes())
+    file.write_all(text.as_ref())
         .and_then(|()| file.sync_all())
         .map_err(failed)?;
     drop(file);
@@ -215,7 +227,7 @@ pub fn read(bytes: &[u8], file_name: &str) -> Result<TenantPicture, Error> {
             is_default: true,
         }));
     }
-    Ok(TenantPicture::from_file(
+    let mut picture = TenantPicture::from_file(
         Organization {
             id: file.tenant.id,
             display_name: file.tenant.display_name,
@@ -233,7 +245,9 @@ pub fn read(bytes: &[u8], file_name: &str) -> Result<TenantPicture, Error> {
         },
         Knowledge::EVERYTHING,
         HashMap::new(),
-    ))
+    );
+    picture.activity.sign_ins = file.sign_ins;
+    Ok(picture)
 }
 
 /// `2026-11-25T09:30:00Z` for seconds since the Unix epoch.

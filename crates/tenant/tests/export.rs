@@ -9,9 +9,10 @@ use std::collections::HashMap;
 use license_desk_core::overview::UserQuery;
 use license_desk_core::{Cloud, ErrorCode};
 use license_desk_tenant::export::{read, to_text, write, Taken};
+use license_desk_tenant::activity::SignIns;
 use license_desk_tenant::model::{
     AssignedLicense, CompanySubscription, Group, LicenseAssignmentState, Organization, PrepaidUnits,
-    SubscribedSku, User, VerifiedDomain,
+    SignInActivity, SubscribedSku, User, VerifiedDomain,
 };
 use license_desk_tenant::open::open;
 use license_desk_tenant::{Resolution, Source, TenantPicture};
@@ -114,6 +115,27 @@ fn taken() -> Taken {
         by: Some("admin@contoso.com".into()),
         cloud: Cloud::Worldwide,
     }
+}
+
+#[test]
+fn sign_in_dates_travel_with_the_export_so_a_file_shows_the_same_findings() {
+    let mut original = picture();
+    // Not read: the file says nothing of sign-ins.
+    let text = to_text(&original, &taken());
+    assert!(!text.contains("signIns") && !text.contains("signInActivity"));
+    assert_eq!(read(text.as_bytes(), "a.json").unwrap().activity.sign_ins, SignIns::NotRead);
+
+    original.users[0].created_date_time = Some("2025-01-02T03:04:05Z".into());
+    original.users[0].sign_in_activity = Some(SignInActivity {
+        last_successful_sign_in_date_time: Some("2026-08-01T10:00:00Z".into()),
+        ..SignInActivity::default()
+    });
+    original.activity.sign_ins = SignIns::Read { at: 1_795_000_000 };
+    let text = to_text(&original, &taken());
+    assert!(text.contains("\"lastSuccessfulSignInDateTime\": \"2026-08-01T10:00:00Z\""));
+    let back = read(text.as_bytes(), "a.json").unwrap();
+    assert_eq!(back.users, original.users);
+    assert_eq!(back.activity.sign_ins, SignIns::Read { at: 1_795_000_000 });
 }
 
 #[test]
