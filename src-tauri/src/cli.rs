@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
-use license_desk_core::overview::RunState;
+use license_desk_core::overview::{ExportFormat, RunState};
 use license_desk_core::{Cloud, Error, ErrorCode, Settings};
 use license_desk_engine::export;
 use license_desk_engine::journal::{self, Outcome, RunKind};
@@ -106,9 +106,11 @@ struct UnassignArgs {
     /// Change without asking (needed when not at a terminal).
     #[arg(long)]
     yes: bool,
-    /// Print the per-user results as JSON instead of CSV.
+    /// Print the per-user results as JSON instead of CSV (--format json).
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    results: ResultsArgs,
     #[command(flatten)]
     sign_in: SignInArgs,
     #[command(flatten)]
@@ -122,12 +124,49 @@ struct RunArgs {
     /// Change without asking (needed when not at a terminal).
     #[arg(long)]
     yes: bool,
+    /// Print the per-user results as JSON instead of CSV (--format json).
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    results: ResultsArgs,
     #[command(flatten)]
     sign_in: SignInArgs,
     #[command(flatten)]
     journals: JournalArgs,
+}
+
+/// How the per-user results are printed on standard output.
+#[derive(Args)]
+pub(crate) struct ResultsArgs {
+    /// csv (the default: named people and products, UTF-8 with a byte order
+    /// mark, for Excel), json (stable keys for scripts), or xlsx (an Excel
+    /// workbook: redirect it to a file).
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format, conflicts_with = "json")]
+    format: Option<ExportFormat>,
+}
+
+impl ResultsArgs {
+    /// The format asked for (`--json` is `--format json`); a workbook is
+    /// never written to a terminal.
+    pub(crate) fn chosen(&self, json: bool) -> Result<ExportFormat, Error> {
+        let format = match (self.format, json) {
+            (Some(format), _) => format,
+            (None, true) => ExportFormat::Json,
+            (None, false) => ExportFormat::Csv,
+        };
+        if format == ExportFormat::Xlsx && std::io::stdout().is_terminal() {
+            return Err(Error::new(
+                ErrorCode::InvalidInput,
+                "--format xlsx writes an Excel workbook: redirect it to a file (> results.xlsx).",
+            ));
+        }
+        Ok(format)
+    }
+}
+
+fn parse_format(text: &str) -> Result<ExportFormat, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|_| format!("'{text}' is not a format: use csv, xlsx or json"))
 }
 
 fn parse_cloud(text: &str) -> Result<Cloud, String> {
@@ -221,16 +260,22 @@ pub(crate) fn confirm(question: &str, yes: bool) -> Result<bool, ExitCode> {
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }
 
-/// Results on standard output (for scripts), everything else on standard
-/// error. A closed pipe (`| head`) is not an error worth a panic.
-pub(crate) fn print_report(report: &Report, json: bool) -> ExitCode {
-    let rows = report.rows();
-    let text = if json {
-        export::to_json(&rows) + "\n"
-    } else {
-        export::to_csv(&rows)
-    };
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+/// Results on standard output (for scripts, or redirected to a file), in
+/// English, people and products named as `picture` names them; everything
+/// else on standard error. A closed pipe (`| head`) is not an error worth a
+/// panic.
+pub(crate) fn print_report(
+    report: &Report,
+    picture: Option<&license_desk_tenant::TenantPicture>,
+    format: ExportFormat,
+) -> ExitCode {
+    let rows = report.named_rows(picture);
+    match export::to_bytes(&rows, format, license_desk_core::Language::En) {
+        Ok(bytes) => {
+            let _ = std::io::stdout().lock().write_all(&bytes);
+        }
+        Err(error) => eprintln!("license-desk: {}", error.message),
+    }
     let count = |result: &str| rows.iter().filter(|r| r.result == result).count();
     let (done, failed, skipped, not_run) =
         (count("done"), count("failed"), count("skipped"), count("not_run"));
@@ -346,6 +391,7 @@ pub fn main(arguments: Vec<String>) -> ExitCode {
 }
 
 async fn unassign(args: UnassignArgs) -> Result<ExitCode, Error> {
+    let format = args.results.chosen(args.json)?;
     let client = connect(&args.sign_in).await?;
     let snapshot = tenant::load(&client, |_| {}).await?;
     let sku_ids = args
@@ -460,7 +506,7 @@ async fn unassign(args: UnassignArgs) -> Result<ExitCode, Error> {
     }
     let options = RunOptions::new(journal_dir(&args.journals)?, snapshot.organization.id);
     let report = run::unassign(client, &plan, &options, progress_line, Cancel::default()).await?;
-    Ok(print_report(&report, args.json))
+    Ok(print_report(&report, Some(&snapshot), format))
 }
 
 pub(crate) fn progress_line(progress: run::Progress) {
@@ -475,6 +521,7 @@ pub(crate) fn progress_line(progress: run::Progress) {
 }
 
 async fn continue_run(args: RunArgs, undo: bool) -> Result<ExitCode, Error> {
+    let format = args.results.chosen(args.json)?;
     let dir = journal_dir(&args.journals)?;
     let path = dir.join(format!("{}.jsonl", args.run));
     let record = journal::read(&path)?;
@@ -503,7 +550,7 @@ async fn continue_run(args: RunArgs, undo: bool) -> Result<ExitCode, Error> {
         }
         run::resume(client, &path, &options, progress_line, Cancel::default()).await?
     };
-    Ok(print_report(&report, args.json))
+    Ok(print_report(&report, None, format))
 }
 
 fn state_word(record: &journal::Record) -> &'static str {

@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use crate::cli::{
     confirm, connect, journal_dir, print_report, progress_line, read_users_file, signed_in_tenant,
-    JournalArgs, SignInArgs,
+    JournalArgs, ResultsArgs, SignInArgs,
 };
 
 #[derive(Args)]
@@ -80,6 +80,8 @@ pub struct ApplyArgs {
     /// Print the drift check and the results as JSON.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    results: ResultsArgs,
     #[command(flatten)]
     sign_in: SignInArgs,
     #[command(flatten)]
@@ -336,6 +338,7 @@ fn drift_word(drift: Drift) -> &'static str {
 /// `license-desk apply PLAN`: check against the live tenant, show what
 /// changed since the file, then run what still applies.
 pub async fn apply(args: ApplyArgs) -> Result<ExitCode, Error> {
+    let format = args.results.chosen(args.json)?;
     let bytes = std::fs::read(&args.plan)
         .map_err(|e| usage(format!("Cannot read the plan {}: {e}.", args.plan.display())))?;
     let saved = SavedPlan::parse(&bytes, &args.plan.display().to_string())?;
@@ -393,5 +396,5 @@ pub async fn apply(args: ApplyArgs) -> Result<ExitCode, Error> {
     }
     let options = RunOptions::new(journal_dir(&args.journals)?, signed_in_tenant(&client).await?);
     let report = run::unassign(client, &checked.plan, &options, progress_line, Cancel::default()).await?;
-    Ok(print_report(&report, args.json))
+    Ok(print_report(&report, Some(&live), format))
 }

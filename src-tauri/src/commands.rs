@@ -742,43 +742,24 @@ pub async fn run_history(app: AppHandle, state: State<'_, AppState>) -> Result<V
     }))
 }
 
-/// Saves a run's per-user results in the Downloads folder and says where.
+/// Saves a run's per-user results at `path` (where the save dialog of
+/// `choose_file` said), in `format` and the app's language, all or
+/// nothing, and says where.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_run(
     app: AppHandle,
     state: State<'_, AppState>,
     run_id: String,
+    path: String,
     format: ExportFormat,
 ) -> Result<String, Error> {
-    use tauri::Manager;
     let open = state.open.lock().await;
     let open = open.as_ref().ok_or_else(no_tenant)?;
-    let path = tenant_journal(&app, open, &run_id)?;
-    let report = Report::from_record(path.clone(), journal::read(&path)?);
-    let rows = report.rows();
-    let (text, extension) = match format {
-        ExportFormat::Csv => (export::to_csv(&rows), "csv"),
-        ExportFormat::Json => (export::to_json(&rows) + "\n", "json"),
-    };
-    let folder = app
-        .path()
-        .download_dir()
-        .or_else(|_| app.path().document_dir())
-        .or_else(|_| app.path().home_dir())
-        .map_err(|e| {
-            Error::new(ErrorCode::Internal, "No folder to save the results in was found.")
-                .with_details(e.to_string())
-        })?;
-    let file = folder.join(format!("license-desk-run-{}.{extension}", report.run));
-    std::fs::create_dir_all(&folder)
-        .and_then(|()| std::fs::write(&file, text))
-        .map_err(|e| {
-            Error::new(
-                ErrorCode::Internal,
-                format!("The results could not be saved in {}.", folder.display()),
-            )
-            .with_details(e.to_string())
-        })?;
-    Ok(file.display().to_string())
+    let journal_path = tenant_journal(&app, open, &run_id)?;
+    let report = Report::from_record(journal_path.clone(), journal::read(&journal_path)?);
+    let rows = report.named_rows(Some(&open.snapshot));
+    let language = crate::offline::export_language(&app);
+    let written = export::write(std::path::Path::new(&path), &rows, format, language)?;
+    Ok(written.display().to_string())
 }

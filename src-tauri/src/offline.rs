@@ -5,8 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
-use license_desk_core::overview::{OfflineFile, PlanDriftRow, SavedPlanCheck, TenantOverview};
-use license_desk_core::{Connection, Error, ErrorCode};
+use license_desk_core::overview::{ExportFormat, OfflineFile, PlanDriftRow, SavedPlanCheck, TenantOverview};
+use license_desk_core::{Connection, Error, ErrorCode, Language};
+use license_desk_engine::export as results_export;
+use license_desk_engine::journal;
+use license_desk_engine::run::Report;
 use license_desk_engine::saved_plan::{Drift, SavedPlan};
 use license_desk_tenant::export::{self as tenant_export, Taken};
 use license_desk_tenant::open::{open_path, Opened};
@@ -18,8 +21,13 @@ use tauri_plugin_dialog::DialogExt;
 use crate::settings_store;
 use crate::state::{AppState, OpenTenant};
 
+/// Set only where the system's dialog cannot be answered (tests of the real
+/// window): a save dialog is then not shown, and answers with the name it
+/// would suggest, in this folder.
+pub const SAVE_DIALOG_FOLDER_VARIABLE: &str = "LICENSE_DESK_SAVE_DIALOG_FOLDER";
+
 /// What a file dialog is for: its title, filters and suggested name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum FilePurpose {
     /// A tenant's picture to review: our export or Microsoft's.
@@ -30,6 +38,8 @@ pub enum FilePurpose {
     SaveExport,
     /// Where to save the plan made from a file.
     SavePlan,
+    /// Where to save a run's results, in `format`.
+    SaveResults { run: String, format: ExportFormat },
 }
 
 /// Asks the admin for a file with the system's own dialog; `None` when
@@ -43,13 +53,37 @@ pub async fn choose_file(
 ) -> Result<Option<String>, Error> {
     let today = license_desk_tenant::export::iso_utc(license_desk_engine::journal::now());
     let date = today[..10].to_owned();
-    let tenant = state
-        .open
-        .lock()
-        .await
-        .as_ref()
-        .map(|open| open.snapshot.organization.display_name.clone())
-        .unwrap_or_default();
+    let (tenant, results) = {
+        let open = state.open.lock().await;
+        let tenant = open
+            .as_ref()
+            .map(|open| open.snapshot.organization.display_name.clone())
+            .unwrap_or_default();
+        let results = match &purpose {
+            FilePurpose::SaveResults { run, format } => {
+                let open = open.as_ref().ok_or_else(crate::commands::no_tenant)?;
+                let report = run_report(&app, open, run)?;
+                Some(results_export::suggested_file_name(
+                    &report.product_names(Some(&open.snapshot)),
+                    report.kind,
+                    export_language(&app),
+                    &date,
+                    *format,
+                ))
+            }
+            _ => None,
+        };
+        (tenant, results)
+    };
+    let suggested = match &purpose {
+        FilePurpose::SaveExport => Some(file_name(&format!("License Desk export {tenant} {date}"))),
+        FilePurpose::SavePlan => Some(file_name(&format!("License Desk plan {date}"))),
+        FilePurpose::SaveResults { .. } => results.clone(),
+        FilePurpose::OpenTenantFile | FilePurpose::OpenPlan => None,
+    };
+    if let (Some(name), Some(folder)) = (&suggested, std::env::var_os(SAVE_DIALOG_FOLDER_VARIABLE)) {
+        return Ok(Some(PathBuf::from(folder).join(name).display().to_string()));
+    }
     let dialog = app.dialog().file();
     let folder = downloads(&app);
     let chosen = tauri::async_runtime::spawn_blocking(move || {
@@ -70,6 +104,17 @@ pub async fn choose_file(
                 .add_filter("License Desk plan", &["json"])
                 .set_file_name(file_name(&format!("License Desk plan {date}")))
                 .blocking_save_file(),
+            FilePurpose::SaveResults { format, .. } => {
+                let kind = match format {
+                    ExportFormat::Csv => "CSV",
+                    ExportFormat::Xlsx => "Excel workbook",
+                    ExportFormat::Json => "JSON",
+                };
+                dialog
+                    .add_filter(kind, &[results_export::extension(format)])
+                    .set_file_name(results.unwrap_or_default())
+                    .blocking_save_file()
+            }
         }
     })
     .await
@@ -94,6 +139,54 @@ fn file_name(stem: &str) -> String {
         })
         .collect();
     format!("{}.json", safe.trim())
+}
+
+/// A run of the open tenant, as its journal recorded it: runs of another
+/// tenant are refused.
+fn run_report(app: &AppHandle, open: &OpenTenant, run: &str) -> Result<Report, Error> {
+    use tauri::Manager;
+    let unknown = || {
+        Error::new(
+            ErrorCode::RunNotFound,
+            "That run is unknown. Open the run history to find it.",
+        )
+    };
+    let run: uuid::Uuid = run.parse().map_err(|_| unknown())?;
+    let path = app
+        .path()
+        .app_data_dir()
+        .map_err(|e| {
+            Error::new(ErrorCode::Internal, "The app's data folder is unknown.").with_details(e.to_string())
+        })?
+        .join("runs")
+        .join(format!("{run}.jsonl"));
+    let record = journal::read(&path)?;
+    record.check_tenant(open.snapshot.organization.id)?;
+    Ok(Report::from_record(path, record))
+}
+
+/// The language exports are written in: the admin's choice, or the
+/// system's as the environment says it (as the window follows the system
+/// when there is no choice).
+pub(crate) fn export_language(app: &AppHandle) -> Language {
+    settings_store::load(app)
+        .ok()
+        .and_then(|settings| settings.language)
+        .unwrap_or_else(|| {
+            system_language(
+                ["LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"]
+                    .iter()
+                    .filter_map(|name| std::env::var(name).ok()),
+            )
+        })
+}
+
+/// Swedish when the first locale set asks for it, else English.
+fn system_language(locales: impl Iterator<Item = String>) -> Language {
+    match locales.filter(|l| !l.is_empty()).find(|l| l != "C" && l != "POSIX") {
+        Some(locale) if locale.to_lowercase().starts_with("sv") => Language::Sv,
+        _ => Language::En,
+    }
 }
 
 fn downloads(app: &AppHandle) -> Option<PathBuf> {
@@ -272,4 +365,22 @@ pub async fn check_saved_plan(state: State<'_, AppState>, path: String) -> Resul
 #[serde(rename_all = "camelCase")]
 pub struct FileHandedOver {
     pub path: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn language(locales: &[&str]) -> Language {
+        system_language(locales.iter().map(|l| (*l).to_owned()))
+    }
+
+    #[test]
+    fn exports_follow_the_systems_language_when_none_is_chosen() {
+        assert_eq!(language(&["sv_SE.UTF-8"]), Language::Sv);
+        assert_eq!(language(&["", "C", "sv_FI.UTF-8"]), Language::Sv);
+        assert_eq!(language(&["en_GB.UTF-8", "sv_SE.UTF-8"]), Language::En);
+        assert_eq!(language(&["C"]), Language::En);
+        assert_eq!(language(&[]), Language::En);
+    }
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import axe from "axe-core";
 import App from "./App.svelte";
 import { setLanguage } from "./lib/i18n.svelte";
@@ -270,8 +270,10 @@ describe("the app shell", () => {
   });
 
   it("turns freed seats into money, exports the results and retries the failed", async () => {
+    const workbook = "/home/admin/Downloads/License Desk - Microsoft 365 Business Premium removed 2026-11-25.xlsx";
     const backend = fakeBackend({
       settings: { language: "en", cloud: "worldwide", tenant: "organizations", clientId: null, currency: "SEK", seatPrices: { SPB: 23990 } },
+      chosen: { save_results: workbook },
     });
     render(App);
     await fireEvent.click(await screen.findByRole("button", { name: "Try the demo tenant" }));
@@ -282,8 +284,13 @@ describe("the app shell", () => {
     await screen.findByTestId("run-result");
     // 84 seats at 239.90 a month.
     expect(screen.getByTestId("money").textContent).toMatch(/^That is SEK\s20,151\.60 a month you can stop paying\.$/);
-    await fireEvent.click(screen.getByRole("button", { name: "Export results (CSV)" }));
-    expect((await screen.findByTestId("exported")).textContent).toBe("Saved to /home/admin/Downloads/license-desk-run-run-1.csv");
+    expect(screen.getByRole("button", { name: "Export results (CSV)…" })).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Export results (JSON)…" })).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "Export results (Excel)…" }));
+    // The system's save dialog first (Rust suggests the name), then the results where it says.
+    expect((await screen.findByTestId("exported")).textContent).toBe(`Saved to ${workbook}`);
+    expect(backend.calls.find((c) => c.cmd === "choose_file")?.args).toEqual({ purpose: { save_results: { run: "run-1", format: "xlsx" } } });
+    expect(backend.calls.find((c) => c.cmd === "export_run")?.args).toEqual({ runId: "run-1", path: workbook, format: "xlsx" });
     await fireEvent.click(screen.getByRole("button", { name: "Retry the failed" }));
     await waitFor(() => expect(backend.calls.filter((c) => c.cmd === "plan_removal")).toHaveLength(2));
     expect(backend.calls.filter((c) => c.cmd === "plan_removal")[1].args).toEqual({
@@ -310,6 +317,15 @@ describe("the app shell", () => {
     expect(rows[0].textContent).toContain(new Intl.DateTimeFormat("sv-SE", { dateStyle: "medium", timeStyle: "short" }).format(new Date(1_795_000_000_000)));
     expect(text(rows[1])).toContain("Ångrad sedan dess");
     expect(rows[1].querySelector("[data-action=undo-run]")).toBeNull();
+    // A cancelled save dialog saves nothing; a chosen file gets the results.
+    await fireEvent.click(within(rows[1] as HTMLElement).getByRole("button", { name: "Exportera resultatet (CSV)…" }));
+    await waitFor(() => expect(backend.calls.filter((c) => c.cmd === "choose_file")).toHaveLength(1));
+    expect(backend.calls.some((c) => c.cmd === "export_run")).toBe(false);
+    const csv = "/home/admin/Hämtade filer/License Desk - Visio borttagen 2026-11-25.csv";
+    backend.chosen = { save_results: csv };
+    await fireEvent.click(within(rows[1] as HTMLElement).getByRole("button", { name: "Exportera resultatet (CSV)…" }));
+    expect((await screen.findByTestId("exported")).textContent).toBe(`Sparat i ${csv}`);
+    expect(backend.calls.find((c) => c.cmd === "export_run")?.args).toEqual({ runId: "run-1", path: csv, format: "csv" });
     await fireEvent.click(rows[0].querySelector<HTMLButtonElement>("[data-action=undo-run]")!);
     expect(backend.calls.some((c) => c.cmd === "undo_run")).toBe(false);
     await waitFor(() => expect(document.querySelector("[data-action=confirm-undo]")).not.toBeNull());

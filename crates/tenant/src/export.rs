@@ -146,7 +146,7 @@ pub fn write(picture: &TenantPicture, taken: &Taken, path: &Path) -> Result<(), 
 
 /// Writes `text` to `path` all or nothing: a temporary file beside it,
 /// synced, then renamed over it. Saved plans and run results go the same way.
-pub fn write_atomically(path: &Path, text: impl AsRef<[u8]>) -> Result<(), Error> {
+pub fn write_atomically(path: &Path, text: &(impl AsRef<[u8]> + ?Sized)) -> Result<(), Error> {
     let folder = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -59,8 +59,12 @@ export const commands = {
 	userIds: (query: UserQuery_Deserialize) => typedError<string[], AppError_Serialize>(__TAURI_INVOKE("user_ids", { query })),
 	/**  Every past run of the open tenant, newest first. */
 	runHistory: () => typedError<RunEntry_Serialize[], AppError_Serialize>(__TAURI_INVOKE("run_history")),
-	/**  Saves a run's per-user results in the Downloads folder and says where. */
-	exportRun: (runId: string, format: ExportFormat) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("export_run", { runId, format })),
+	/**
+	 *  Saves a run's per-user results at `path` (where the save dialog of
+	 *  `choose_file` said), in `format` and the app's language, all or
+	 *  nothing, and says where.
+	 */
+	exportRun: (runId: string, path: string, format: ExportFormat) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("export_run", { runId, path, format })),
 	/**
 	 *  Reads the whole tenant again (the admin's "Refresh"). The read goes on
 	 *  without holding the tenant, so the views keep answering meanwhile.
@@ -298,7 +302,13 @@ export type ErrorCode =
 "offline_read_only";
 
 /**  The file formats results are exported in. */
-export type ExportFormat = "csv" | "json";
+export type ExportFormat = 
+/**  For a person: the app's language, Excel's separator for it. */
+"csv" | 
+/**  An Excel workbook, in the app's language. */
+"xlsx" | 
+/**  For programs: stable keys, English codes. */
+"json";
 
 /**
  *  A file handed to the app from outside the window (dropped on it, or
@@ -317,7 +327,12 @@ export type FilePurpose =
 /**  Where to export the open tenant. */
 "save_export" | 
 /**  Where to save the plan made from a file. */
-"save_plan";
+"save_plan" | 
+/**  Where to save a run's results, in `format`. */
+{ save_results: {
+	run: string,
+	format: ExportFormat,
+} };
 
 /**  Seats one run freed of one product. */
 export type FreedSeats = {

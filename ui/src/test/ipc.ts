@@ -266,8 +266,11 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
         return { demo: backend.startDemo ?? false, open: backend.startOpen ?? null };
       case "recent_files":
         return backend.recent ?? [];
-      case "choose_file":
-        return backend.chosen?.[(args as { purpose: string }).purpose] ?? null;
+      case "choose_file": {
+        // A purpose is a name, or (saving a run's results) an object named by it.
+        const purpose = (args as { purpose: string | Record<string, unknown> }).purpose;
+        return backend.chosen?.[typeof purpose === "string" ? purpose : Object.keys(purpose)[0]] ?? null;
+      }
       case "open_file": {
         if (backend.fileError) throw backend.fileError;
         const path = (args as { path: string }).path;
@@ -299,7 +302,7 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
       case "run_history":
         return backend.history ?? [];
       case "export_run":
-        return `/home/admin/Downloads/license-desk-run-${(args as { runId: string }).runId}.csv`;
+        return (args as { path: string }).path;
       case "open_subscriptions":
         return null;
       case "interrupted_runs":
