@@ -26,6 +26,7 @@ fn main() {
         "license_details",
         "savings",
         "read_activity",
+        "ask_activity_permissions",
         "run_history",
         "export_run",
         "open_subscriptions",

@@ -25,10 +25,10 @@ use license_desk_graph::retry::RetryPolicy;
 use license_desk_graph::{tenant, GraphClient};
 use uuid::Uuid;
 
-use crate::{cli_offline, sign_in};
+use crate::{cli_findings, cli_offline, sign_in};
 
 /// The app's identifier: its data folder is named after it.
-const APP_ID: &str = "com.licensedesk.desktop";
+pub(crate) const APP_ID: &str = "com.licensedesk.desktop";
 const SECRET_VARIABLE: &str = "LICENSE_DESK_CLIENT_SECRET";
 
 #[derive(Parser)]
@@ -60,6 +60,8 @@ enum Command {
     Plan(cli_offline::PlanArgs),
     /// Checks a saved plan against the live tenant, shows what changed, and runs it.
     Apply(cli_offline::ApplyArgs),
+    /// Lists the licenses nobody uses (inactive, disabled, overlapping, idle seats) with their cost.
+    Findings(cli_findings::FindingsArgs),
 }
 
 #[derive(Args)]
@@ -69,7 +71,7 @@ pub(crate) struct SignInArgs {
     pub(crate) cloud: Option<Cloud>,
     /// Tenant: a domain or tenant id (app-only needs one).
     #[arg(long)]
-    tenant: Option<String>,
+    pub(crate) tenant: Option<String>,
     /// An app registration for app-only sign-in; its secret comes from
     /// LICENSE_DESK_CLIENT_SECRET or the keychain (as the app remembered it).
     #[arg(long)]
@@ -370,6 +372,10 @@ pub fn main(arguments: Vec<String>) -> ExitCode {
                 let _ = std::io::stdout().lock().write_all(out.as_bytes());
                 ExitCode::SUCCESS
             }
+            Command::Findings(args) => match cli_findings::findings(args).await {
+                Ok(code) => code,
+                Err(error) => fail(&error),
+            },
             Command::Unassign(args) => match unassign(args).await {
                 Ok(code) => code,
                 Err(error) => fail(&error),

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use license_desk_core::overview::{
-    DeviceCodePrompt, ExportFormat, FreedSeats, InterruptedRun, LoadProgress, PlanPreview, RemovalRequest,
+    DeviceCodePrompt, ExportFormat, FreedSeats, InterruptedRun, LicenseDetail, LoadProgress, PlanPreview, RemovalRequest,
     RunEntry, RunFailure, RunProgress, RunSummary, SignedIn, TenantOverview, UserPage, UserProduct,
     UserQuery,
 };
@@ -26,7 +26,7 @@ use crate::state::{AppState, OpenTenant};
 use crate::{demo, settings_store, sign_in};
 
 /// How long a browser sign-in may take before it gives up.
-const BROWSER_SIGN_IN_TIMEOUT: Duration = Duration::from_secs(300);
+pub(crate) const BROWSER_SIGN_IN_TIMEOUT: Duration = Duration::from_secs(300);
 
 pub(crate) fn internal() -> Error {
     Error::new(
@@ -35,7 +35,7 @@ pub(crate) fn internal() -> Error {
     )
 }
 
-fn cancelled() -> Error {
+pub(crate) fn cancelled() -> Error {
     Error::new(ErrorCode::SignInCancelled, "Signing in was cancelled.")
 }
 
@@ -403,6 +403,18 @@ pub async fn user_ids(state: State<'_, AppState>, query: UserQuery) -> Result<Ve
     let open = state.open.lock().await;
     let open = open.as_ref().ok_or_else(no_tenant)?;
     Ok(open.snapshot.user_ids(&query))
+}
+
+/// One user's licenses in full: how each is held, what stops it being
+/// removed here, and its apps.
+#[tauri::command]
+#[specta::specta]
+pub async fn license_details(state: State<'_, AppState>, user_id: String) -> Result<Vec<LicenseDetail>, Error> {
+    let open = state.open.lock().await;
+    let open = open.as_ref().ok_or_else(no_tenant)?;
+    let gone = || Error::new(ErrorCode::UserNotFound, "This user is not in the tenant any more. Refresh to see who is.");
+    let id: uuid::Uuid = user_id.parse().map_err(|_| gone())?;
+    open.snapshot.license_details(id).ok_or_else(gone)
 }
 
 fn summary(report: &Report, snapshot: &tenant::TenantPicture, overview: TenantOverview) -> RunSummary {

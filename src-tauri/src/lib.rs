@@ -2,6 +2,7 @@
 //! crates. Rules live in `license-desk-core`, not here.
 
 pub mod cli;
+mod cli_findings;
 mod cli_offline;
 mod commands;
 mod demo;
@@ -42,6 +43,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             commands::license_details,
             savings::savings,
             savings::read_activity,
+            savings::ask_activity_permissions,
             commands::run_history,
             commands::export_run,
             commands::refresh_tenant,

@@ -122,3 +122,57 @@ async fn savings_finds_the_inactive_on_the_demo_and_frees_their_seats() {
     })
     .await;
 }
+
+/// A tenant on Business Standard (no Entra ID P1 or P2) whose reports hide
+/// names, as Microsoft's default has it, served by a local tenant.
+fn small_business_tenant() -> std::path::PathBuf {
+    let tenant = graph_emulator::generate::tenant_with(
+        "Fabrikam",
+        60,
+        7,
+        graph_emulator::generate::Options {
+            entra_premium: false,
+            savings_consent: true,
+            concealed_names: true,
+        },
+    );
+    let file = std::env::temp_dir().join(format!("license-desk-fabrikam-{}.json", std::process::id()));
+    std::fs::write(&file, serde_json::to_vec(&tenant).unwrap_or_default()).unwrap_or_default();
+    file
+}
+
+#[tokio::test]
+async fn without_entra_premium_or_report_names_savings_says_why_and_shows_the_rest() {
+    let fixture = small_business_tenant();
+    let tenant = license_desk_e2e::LocalTenant::start_with(
+        "admin@fabrikam.example",
+        &["--tenant", fixture.to_str().unwrap_or_default()],
+    );
+    let env = [("LICENSE_DESK_LOCAL_TENANT", tenant.base_url.as_str())];
+    license_desk_e2e::run_with_env("savings_without_premium", &env, |app| async move {
+        let result = async {
+            app.click("button[data-action='sign-in-with-code']").await?;
+            app.wait_for(Locator::Css("[data-testid='users-summary']")).await;
+            app.click("nav button[data-view='savings']").await?;
+            app.click("button[data-action='read-activity']").await?;
+            // No sign-in dates without Entra ID P1/P2, said in plain words;
+            // the usage report's hashed names are explained, never matched.
+            let notes = app
+                .wait_for_text_containing("[data-testid='activity-notes']", "Microsoft Entra ID P1 or P2")
+                .await?;
+            assert!(
+                notes.contains("hides user names in reports") && notes.contains("Settings → Org settings → Services → Reports"),
+                "{notes}"
+            );
+            assert!(app.client.find(Locator::Css("article[data-kind='inactive_sign_in']")).await.is_err());
+            assert!(app.client.find(Locator::Css("article[data-kind='inactive_usage']")).await.is_err());
+            // What the picture alone tells is still there.
+            app.wait_for(Locator::Css("article[data-kind='idle_seats']")).await;
+            Ok(())
+        }
+        .await;
+        (app, result)
+    })
+    .await;
+    std::fs::remove_file(fixture).ok();
+}

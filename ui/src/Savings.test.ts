@@ -56,6 +56,17 @@ describe("savings", () => {
     expect(text(screen.getByTestId("activity-notes"))).toContain("Settings → Org settings → Services → Reports");
   });
 
+  it("asks for the permissions it lacks only when the admin wants them, in the browser", async () => {
+    const { backend } = await openSavings({ activityDenied: true });
+    expect(screen.queryByRole("button", { name: "Allow it in the browser…" })).toBeNull();
+    await fireEvent.click(screen.getByRole("button", { name: "Read sign-ins and usage" }));
+    await waitFor(() => expect(text(screen.getByTestId("activity-notes"))).toContain("needs the AuditLog.Read.All permission"));
+    await fireEvent.click(screen.getByRole("button", { name: "Allow it in the browser…" }));
+    await waitFor(() => expect(kinds()).toContain("inactive_sign_in"));
+    expect(backend.calls.find((c) => c.cmd === "ask_activity_permissions")?.args).toEqual({ inactiveDays: 90 });
+    expect(screen.queryByRole("button", { name: "Allow it in the browser…" })).toBeNull();
+  });
+
   it("asks again for other days", async () => {
     const { backend } = await openSavings();
     await fireEvent.change(screen.getByTestId("inactive-days"), { target: { value: "30" } });

@@ -640,3 +640,51 @@ pub fn finding_rows(findings: &Findings) -> Vec<FindingRow> {
     }
     rows
 }
+
+/// The column names of [`findings_csv`], English (scripts read them).
+const FINDING_COLUMNS: [&str; 13] = [
+    "Finding",
+    "Display name",
+    "User principal name",
+    "User id",
+    "Product",
+    "Part number",
+    "Sku id",
+    "Days inactive",
+    "Held",
+    "Covered by",
+    "Seats",
+    "Monthly",
+    "Currency",
+];
+
+/// The rows as a CSV file for Excel and scripts: UTF-8 with a byte order
+/// mark, comma-separated, formula-safe, one row per (finding, person,
+/// product) and one per product of idle seats.
+pub fn findings_csv(rows: &[FindingRow]) -> Vec<u8> {
+    let table = rows.iter().map(|row| {
+        let held = if row.direct {
+            "direct".to_owned()
+        } else if row.groups.is_empty() {
+            String::new()
+        } else {
+            format!("group: {}", row.groups.join(", "))
+        };
+        [
+            row.kind.code().to_owned(),
+            row.display_name.clone().unwrap_or_default(),
+            row.user_principal_name.clone().unwrap_or_default(),
+            row.user_id.clone().unwrap_or_default(),
+            row.product.clone(),
+            row.part_number.clone(),
+            row.sku_id.clone(),
+            row.since_days.map(|d| d.to_string()).unwrap_or_default(),
+            held,
+            row.covered_by.clone().unwrap_or_default(),
+            row.seats.to_string(),
+            row.monthly.map(|m| format!("{m:.2}")).unwrap_or_default(),
+            row.currency.clone().unwrap_or_default(),
+        ]
+    });
+    crate::export::excel_csv(&FINDING_COLUMNS, table, license_desk_core::Language::En)
+}

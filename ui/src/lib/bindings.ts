@@ -57,6 +57,29 @@ export const commands = {
 	 *  all, or a range of them.
 	 */
 	userIds: (query: UserQuery_Deserialize) => typedError<string[], AppError_Serialize>(__TAURI_INVOKE("user_ids", { query })),
+	/**
+	 *  One user's licenses in full: how each is held, what stops it being
+	 *  removed here, and its apps.
+	 */
+	licenseDetails: (userId: string) => typedError<LicenseDetail_Serialize[], AppError_Serialize>(__TAURI_INVOKE("license_details", { userId })),
+	/**
+	 *  The findings for the open tenant, counting as inactive whoever has not
+	 *  signed in or used Microsoft 365 for `inactive_days`.
+	 */
+	savings: (inactiveDays: number) => typedError<Findings_Serialize, AppError_Serialize>(__TAURI_INVOKE("savings", { inactiveDays })),
+	/**
+	 *  Reads who signed in when and the Microsoft 365 usage report from the
+	 *  live tenant, keeps them in its picture, and gives the findings again.
+	 *  The reading goes on without holding the tenant, so the views keep
+	 *  answering meanwhile.
+	 */
+	readActivity: (inactiveDays: number) => typedError<Findings_Serialize, AppError_Serialize>(__TAURI_INVOKE("read_activity", { inactiveDays })),
+	/**
+	 *  Asks the admin, in the system browser, to allow what Savings reads
+	 *  beyond the sign-in's permissions (sign-in logs, usage reports), for the
+	 *  account already open; then reads sign-ins and usage with it.
+	 */
+	askActivityPermissions: (inactiveDays: number) => typedError<Findings_Serialize, AppError_Serialize>(__TAURI_INVOKE("ask_activity_permissions", { inactiveDays })),
 	/**  Every past run of the open tenant, newest first. */
 	runHistory: () => typedError<RunEntry_Serialize[], AppError_Serialize>(__TAURI_INVOKE("run_history")),
 	/**
@@ -103,6 +126,17 @@ export const events = {
 };
 
 /* Types */
+/**  Whether a kind of activity could be used, and if not, why. */
+export type ActivityStatus = "read" | 
+/**  Not asked for (yet). */
+"not_read" | 
+/**  The tenant has no Entra ID P1 or P2: Microsoft keeps no sign-in dates. */
+"not_premium" | 
+/**  The admin has not granted the permission (or lacks the role). */
+"not_permitted" | 
+/**  The tenant hides names in reports, so rows cannot be matched to people. */
+"concealed";
+
 export type AdminSummary = {
 	displayName: string,
 	userPrincipalName: string,
@@ -334,12 +368,201 @@ export type FilePurpose =
 	format: ExportFormat,
 } };
 
+/**  One kind of finding for one product. */
+export type Finding = Finding_Serialize | Finding_Deserialize;
+
+/**  What a finding is about. Stable codes: scripts and the UI rely on them. */
+export type FindingKind = 
+/**
+ *  Not signed in for the days asked (or never, since the account was
+ *  made that long ago).
+ */
+"inactive_sign_in" | 
+/**  No activity in Microsoft 365's usage report for the days asked. */
+"inactive_usage" | 
+/**  A disabled account still holding licenses. */
+"disabled_holding" | 
+/**
+ *  A directly assigned product whose every service another product of
+ *  the same person already gives.
+ */
+"overlap" | 
+/**  Seats paid for that nobody holds. */
+"idle_seats";
+
+/**  One person a finding names, with the product of the finding. */
+export type FindingPerson = FindingPerson_Serialize | FindingPerson_Deserialize;
+
+/**  One person a finding names, with the product of the finding. */
+export type FindingPerson_Deserialize = {
+	userId: string,
+	displayName?: string | null,
+	userPrincipalName: string,
+	/**
+	 *  Days since the last sign-in or activity (or since the account was
+	 *  made, for one never signed in); `None` where the finding has no date
+	 *  (no activity at all in the usage report's period, a disabled
+	 *  account, an overlap).
+	 */
+	sinceDays?: number | null,
+	/**  Assigned to the user directly (so it can be removed from the user). */
+	direct: boolean,
+	/**  The groups that give it, by name: to be removed from the group. */
+	groups: string[],
+	/**  For an overlap: the product that already gives every service of this one. */
+	coveredBy?: string | null,
+};
+
+/**  One person a finding names, with the product of the finding. */
+export type FindingPerson_Serialize = {
+	userId: string,
+	displayName: string | null,
+	userPrincipalName: string,
+	/**
+	 *  Days since the last sign-in or activity (or since the account was
+	 *  made, for one never signed in); `None` where the finding has no date
+	 *  (no activity at all in the usage report's period, a disabled
+	 *  account, an overlap).
+	 */
+	sinceDays: number | null,
+	/**  Assigned to the user directly (so it can be removed from the user). */
+	direct: boolean,
+	/**  The groups that give it, by name: to be removed from the group. */
+	groups: string[],
+	/**  For an overlap: the product that already gives every service of this one. */
+	coveredBy: string | null,
+};
+
+/**  One kind of finding for one product. */
+export type Finding_Deserialize = {
+	kind: FindingKind,
+	skuId: string,
+	partNumber: string,
+	/**  Microsoft's name for it (the part number when unknown). */
+	product: string,
+	/**  Empty for idle seats. */
+	people: FindingPerson_Deserialize[],
+	/**  The seats the finding would free. */
+	seats: number,
+	/**
+	 *  What one seat costs a month, in whole units of the currency; `None`
+	 *  when no price is set for the product.
+	 */
+	seatPrice?: number | null,
+	/**
+	 *  `seats` times the price; `None` when no price is set (never 0 for
+	 *  "unknown").
+	 */
+	monthly?: number | null,
+};
+
+/**  One kind of finding for one product. */
+export type Finding_Serialize = {
+	kind: FindingKind,
+	skuId: string,
+	partNumber: string,
+	/**  Microsoft's name for it (the part number when unknown). */
+	product: string,
+	/**  Empty for idle seats. */
+	people: FindingPerson_Serialize[],
+	/**  The seats the finding would free. */
+	seats: number,
+	/**
+	 *  What one seat costs a month, in whole units of the currency; `None`
+	 *  when no price is set for the product.
+	 */
+	seatPrice: number | null,
+	/**
+	 *  `seats` times the price; `None` when no price is set (never 0 for
+	 *  "unknown").
+	 */
+	monthly: number | null,
+};
+
+/**  Every finding for one tenant picture. */
+export type Findings = Findings_Serialize | Findings_Deserialize;
+
+/**  Every finding for one tenant picture. */
+export type Findings_Deserialize = {
+	/**  The days without activity that count as inactive. */
+	inactiveDays: number,
+	signIns: ActivityStatus,
+	/**
+	 *  Licensed people with no sign-in date and no creation date either:
+	 *  not judged.
+	 */
+	signInsUnknown: number,
+	usage: ActivityStatus,
+	/**  The usage report's period in days, when read. */
+	usagePeriodDays?: number | null,
+	/**  The usage report's refresh date (`YYYY-MM-DD`), when given. */
+	usageRefreshedOn?: string | null,
+	/**
+	 *  Licensed people the usage report cannot judge (not in it, or its
+	 *  period is shorter than the days asked and it shows no activity).
+	 */
+	usageUnknown: number,
+	/**  By kind, then the most money first. */
+	findings: Finding_Deserialize[],
+	/**  Seats all findings would free, each (person, product) once. */
+	seats: number,
+	/**  The same seats in money a month, where priced; `None` when none is. */
+	totalMonthly?: number | null,
+	/**  Of `seats`, those with no price set. */
+	unpricedSeats: number,
+	/**  The currency prices are in (ISO 4217), as set. */
+	currency?: string | null,
+	/**  Products left out of every finding, and why. */
+	notCounted: NotCounted[],
+};
+
+/**  Every finding for one tenant picture. */
+export type Findings_Serialize = {
+	/**  The days without activity that count as inactive. */
+	inactiveDays: number,
+	signIns: ActivityStatus,
+	/**
+	 *  Licensed people with no sign-in date and no creation date either:
+	 *  not judged.
+	 */
+	signInsUnknown: number,
+	usage: ActivityStatus,
+	/**  The usage report's period in days, when read. */
+	usagePeriodDays: number | null,
+	/**  The usage report's refresh date (`YYYY-MM-DD`), when given. */
+	usageRefreshedOn: string | null,
+	/**
+	 *  Licensed people the usage report cannot judge (not in it, or its
+	 *  period is shorter than the days asked and it shows no activity).
+	 */
+	usageUnknown: number,
+	/**  By kind, then the most money first. */
+	findings: Finding_Serialize[],
+	/**  Seats all findings would free, each (person, product) once. */
+	seats: number,
+	/**  The same seats in money a month, where priced; `None` when none is. */
+	totalMonthly: number | null,
+	/**  Of `seats`, those with no price set. */
+	unpricedSeats: number,
+	/**  The currency prices are in (ISO 4217), as set. */
+	currency: string | null,
+	/**  Products left out of every finding, and why. */
+	notCounted: NotCounted[],
+};
+
 /**  Seats one run freed of one product. */
 export type FreedSeats = {
 	skuId: string,
 	partNumber: string,
 	name: string,
 	seats: number,
+};
+
+/**  A group a license comes through. */
+export type GroupHold = {
+	name: string,
+	/**  Synced from an on-premises directory: its members change there. */
+	synced: boolean,
 };
 
 /**
@@ -352,9 +575,93 @@ export type InterruptedRun = {
 	settled: number,
 	total: number,
 	undo: boolean,
+	/**  The products it changes, by name. */
+	products: string[],
+	/**  The people it changes. */
+	users: number,
+	/**  When it started (seconds since 1970, UTC). */
+	startedAt: number,
 };
 
 export type Language = "en" | "sv";
+
+/**  One app (service plan) of a license. */
+export type LicenseApp = LicenseApp_Serialize | LicenseApp_Deserialize;
+
+/**  One app (service plan) of a license. */
+export type LicenseApp_Deserialize = {
+	/**  Microsoft's name for it, e.g. `Exchange Online (Plan 1)`. */
+	name: string,
+	/**  `servicePlanName`, e.g. `EXCHANGE_S_STANDARD`. */
+	plan: string,
+	/**
+	 *  On for this user (not switched off in every way they hold it);
+	 *  none when the source cannot tell (a file without disabled plans).
+	 */
+	on?: boolean | null,
+};
+
+/**  One app (service plan) of a license. */
+export type LicenseApp_Serialize = {
+	/**  Microsoft's name for it, e.g. `Exchange Online (Plan 1)`. */
+	name: string,
+	/**  `servicePlanName`, e.g. `EXCHANGE_S_STANDARD`. */
+	plan: string,
+	/**
+	 *  On for this user (not switched off in every way they hold it);
+	 *  none when the source cannot tell (a file without disabled plans).
+	 */
+	on: boolean | null,
+};
+
+/**
+ *  One license of one user in full: how it is held, whether it can be
+ *  removed here and why not, and the apps (service plans) it gives.
+ */
+export type LicenseDetail = LicenseDetail_Serialize | LicenseDetail_Deserialize;
+
+/**
+ *  One license of one user in full: how it is held, whether it can be
+ *  removed here and why not, and the apps (service plans) it gives.
+ */
+export type LicenseDetail_Deserialize = {
+	skuId: string,
+	name: string,
+	partNumber: string,
+	/**  Assigned to the user directly. */
+	direct: boolean,
+	/**  The groups that give it. */
+	groups: GroupHold[],
+	/**  Why it cannot be removed from this user here; none when it can. */
+	lock?: LicenseLock | null,
+	/**  Its apps, each on or switched off for this user. */
+	apps: LicenseApp_Deserialize[],
+};
+
+/**
+ *  One license of one user in full: how it is held, whether it can be
+ *  removed here and why not, and the apps (service plans) it gives.
+ */
+export type LicenseDetail_Serialize = {
+	skuId: string,
+	name: string,
+	partNumber: string,
+	/**  Assigned to the user directly. */
+	direct: boolean,
+	/**  The groups that give it. */
+	groups: GroupHold[],
+	/**  Why it cannot be removed from this user here; none when it can. */
+	lock: LicenseLock | null,
+	/**  Its apps, each on or switched off for this user. */
+	apps: LicenseApp_Serialize[],
+};
+
+/**  Why a license cannot be removed from a user here. */
+export type LicenseLock = 
+/**  Held only through groups: it goes when the user leaves them. */
+"only_through_groups" | 
+/**  A user bought it: an admin must take the subscription over first. */
+"self_service";
 
 /**  How far reading a tenant has come. */
 export type LoadProgress = LoadProgress_Serialize | LoadProgress_Deserialize;
@@ -370,6 +677,28 @@ export type LoadProgress_Serialize = {
 	usersLoaded: number,
 	usersTotal: number | null,
 };
+
+/**  A product of the tenant that no finding counts, and why. */
+export type NotCounted = {
+	skuId: string,
+	partNumber: string,
+	product: string,
+	reason: NotCountedReason,
+};
+
+/**  Why a product is left out of every finding. */
+export type NotCountedReason = 
+/**  Costs nothing (a free or viral product). */
+"free" | 
+/**  Every subscription of it is a trial. */
+"trial" | 
+/**  A user bought it themselves: not the admin's to remove. */
+"self_service" | 
+/**
+ *  Its subscription is no longer active (expired, suspended, locked
+ *  out, deleted): its seats are not paid for going forward.
+ */
+"not_active";
 
 /**  A file opened for review with no sign-in. */
 export type OfflineFile = OfflineFile_Serialize | OfflineFile_Deserialize;
@@ -614,7 +943,12 @@ export type RemovalRequest =
 /**  These products from these users. */
 { kind: "users"; user_ids: string[]; sku_ids: string[] } | 
 /**  Every product these users hold. */
-{ kind: "everything_of"; user_ids: string[] };
+{ kind: "everything_of"; user_ids: string[] } | 
+/**
+ *  These products of these users, each pair once (the rest of a
+ *  stopped run).
+ */
+{ kind: "items"; items: UserProduct[] };
 
 /**  One past run of the open tenant, for the run history. */
 export type RunEntry = RunEntry_Serialize | RunEntry_Deserialize;
@@ -684,6 +1018,15 @@ export type RunProgress_Deserialize = {
 	secondsLeft?: number | null,
 	/**  Waiting on Microsoft's limit, this many seconds. */
 	waitingSeconds?: number | null,
+	/**  Changes sent and not answered yet. */
+	inFlight: number,
+	/**  Stop was asked for: what is in flight finishes, nothing more is sent. */
+	stopping: boolean,
+	/**
+	 *  No answer for this many seconds (no limit explains it); the time
+	 *  left is then unknown.
+	 */
+	silentSeconds?: number | null,
 };
 
 export type RunProgress_Serialize = {
@@ -695,6 +1038,15 @@ export type RunProgress_Serialize = {
 	secondsLeft: number | null,
 	/**  Waiting on Microsoft's limit, this many seconds. */
 	waitingSeconds: number | null,
+	/**  Changes sent and not answered yet. */
+	inFlight: number,
+	/**  Stop was asked for: what is in flight finishes, nothing more is sent. */
+	stopping: boolean,
+	/**
+	 *  No answer for this many seconds (no limit explains it); the time
+	 *  left is then unknown.
+	 */
+	silentSeconds: number | null,
 };
 
 /**  How a past run ended. */
@@ -721,6 +1073,17 @@ export type RunSummary_Deserialize = {
 	freed: FreedSeats[],
 	failed: number,
 	notRun: number,
+	/**  Items the run was given, whatever became of them. */
+	total: number,
+	/**  Stopped by the admin before every item was sent. */
+	stopped: boolean,
+	/**
+	 *  People and products the plan left alone (held through a group,
+	 *  self-service, already gone, not found).
+	 */
+	skipped: number,
+	/**  The items left not run, to plan again. */
+	notRunItems: UserProduct[],
 	failures: RunFailure_Deserialize[],
 	/**  The tenant as read again after the run. */
 	overview: TenantOverview_Deserialize,
@@ -738,6 +1101,17 @@ export type RunSummary_Serialize = {
 	freed: FreedSeats[],
 	failed: number,
 	notRun: number,
+	/**  Items the run was given, whatever became of them. */
+	total: number,
+	/**  Stopped by the admin before every item was sent. */
+	stopped: boolean,
+	/**
+	 *  People and products the plan left alone (held through a group,
+	 *  self-service, already gone, not found).
+	 */
+	skipped: number,
+	/**  The items left not run, to plan again. */
+	notRunItems: UserProduct[],
 	failures: RunFailure_Serialize[],
 	/**  The tenant as read again after the run. */
 	overview: TenantOverview_Serialize,
@@ -913,6 +1287,12 @@ export type UserPage = {
 	total: number,
 	offset: number,
 	rows: UserRow[],
+};
+
+/**  One product of one user. */
+export type UserProduct = {
+	userId: string,
+	skuId: string,
 };
 
 /**  Which users to list, in which order. */

@@ -47,6 +47,52 @@ function licenseDetail(license: (typeof demoUsers)[number]["licenses"][number]) 
   };
 }
 
+/** The demo's savings: before activity is read, the disabled holders, an
+ * overlap and idle seats; after, 4 people not signed in for the days asked. */
+function savingsFindings(inactiveDays: number, read: boolean) {
+  const person = (i: number, since: number | null, extra: Record<string, unknown> = {}) => ({
+    userId: `id-${i}`,
+    displayName: `Person ${String(i).padStart(3, "0")}`,
+    userPrincipalName: `person${i}@northwindtraders.example`,
+    sinceDays: since,
+    direct: true,
+    groups: [],
+    coveredBy: null,
+    ...extra,
+  });
+  const spb = { skuId: "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46", partNumber: "SPB", product: "Microsoft 365 Business Premium", seatPrice: 220, monthly: 0 };
+  const findings = [
+    ...(read ? [{ ...spb, kind: "inactive_sign_in", people: [0, 1, 2, 3].map((i) => person(i, inactiveDays + 10 * i)), seats: 4, monthly: 880 }] : []),
+    { ...spb, kind: "disabled_holding", people: [person(10, null), person(20, null, { direct: false, groups: ["Sales"] })], seats: 1, monthly: 220 },
+    {
+      kind: "overlap",
+      skuId: "4b9405b0-7788-4568-add1-99614e613b69",
+      partNumber: "EXCHANGESTANDARD",
+      product: "Exchange Online (Plan 1)",
+      people: [person(5, null, { coveredBy: "Microsoft 365 Business Premium" })],
+      seats: 1,
+      seatPrice: null,
+      monthly: null,
+    },
+    { ...spb, kind: "idle_seats", people: [], seats: 10, monthly: 2200 },
+  ];
+  return {
+    inactiveDays,
+    signIns: read ? "read" : "not_read",
+    signInsUnknown: 0,
+    usage: read ? "concealed" : "not_read",
+    usagePeriodDays: read ? 90 : null,
+    usageRefreshedOn: read ? "2026-11-23" : null,
+    usageUnknown: 0,
+    findings,
+    seats: findings.reduce((sum, f) => sum + f.seats, 0),
+    totalMonthly: findings.reduce((sum, f) => sum + (f.monthly ?? 0), 0),
+    unpricedSeats: 1,
+    currency: "SEK",
+    notCounted: [{ skuId: "f30db892-07e9-47e9-837c-80727f46fd3d", partNumber: "FLOW_FREE", product: "Microsoft Power Automate Free", reason: "free" }],
+  };
+}
+
 /** What the real `users` command would list: search, product, then by name. */
 function matchingUsers(query: UserQuery_Deserialize) {
   return demoUsers
@@ -200,6 +246,10 @@ export interface FakeBackend {
   interrupted?: { run: string; settled: number; total: number; undo: boolean; products: string[]; users: number; startedAt: number }[];
   /** What running the plan answers, over the defaults (a run of 86 with one failure). */
   runResult?: Partial<Omit<RunSummary_Serialize, "overview">>;
+  /** Sign-ins and usage were read ("Read sign-ins and usage"). */
+  activityRead?: boolean;
+  /** The sign-in lacks the permissions to read them, until allowed. */
+  activityDenied?: boolean;
   /** What undoing a run answers, over the defaults (85 put back). */
   undoResult?: Partial<Omit<RunSummary_Serialize, "overview">>;
   /** Running the plan answers once this settles (to see it under way). */
@@ -293,6 +343,18 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
         const matching = matchingUsers(query);
         return { total: matching.length, offset, rows: matching.slice(offset, offset + limit) };
       }
+      case "savings":
+        return savingsFindings((args as { inactiveDays: number }).inactiveDays, backend.activityRead ?? false);
+      case "read_activity": {
+        const days = (args as { inactiveDays: number }).inactiveDays;
+        if (backend.activityDenied) return { ...savingsFindings(days, false), signIns: "not_permitted", usage: "not_permitted" };
+        backend.activityRead = true;
+        return savingsFindings(days, true);
+      }
+      case "ask_activity_permissions":
+        backend.activityDenied = false;
+        backend.activityRead = true;
+        return savingsFindings((args as { inactiveDays: number }).inactiveDays, true);
       case "license_details": {
         const user = demoUsers.find((u) => u.id === (args as { userId: string }).userId);
         return (user?.licenses ?? []).map((l) => licenseDetail(l));
