@@ -589,7 +589,11 @@ fn tenant_runs(app: &AppHandle, open: &OpenTenant) -> Result<Vec<journal::Record
 
 /// The journal of `run_id`, which must be a run of the open tenant: a run is
 /// never resumed or undone anywhere else.
-fn tenant_journal(app: &AppHandle, open: &OpenTenant, run_id: &str) -> Result<std::path::PathBuf, Error> {
+pub(crate) fn tenant_journal(
+    app: &AppHandle,
+    open: &OpenTenant,
+    run_id: &str,
+) -> Result<std::path::PathBuf, Error> {
     let run_id: uuid::Uuid = run_id.parse().map_err(|_| {
         Error::new(
             ErrorCode::RunNotFound,

@@ -144,24 +144,8 @@ fn file_name(stem: &str) -> String {
 /// A run of the open tenant, as its journal recorded it: runs of another
 /// tenant are refused.
 fn run_report(app: &AppHandle, open: &OpenTenant, run: &str) -> Result<Report, Error> {
-    use tauri::Manager;
-    let unknown = || {
-        Error::new(
-            ErrorCode::RunNotFound,
-            "That run is unknown. Open the run history to find it.",
-        )
-    };
-    let run: uuid::Uuid = run.parse().map_err(|_| unknown())?;
-    let path = app
-        .path()
-        .app_data_dir()
-        .map_err(|e| {
-            Error::new(ErrorCode::Internal, "The app's data folder is unknown.").with_details(e.to_string())
-        })?
-        .join("runs")
-        .join(format!("{run}.jsonl"));
+    let path = crate::commands::tenant_journal(app, open, run)?;
     let record = journal::read(&path)?;
-    record.check_tenant(open.snapshot.organization.id)?;
     Ok(Report::from_record(path, record))
 }
 
@@ -183,7 +167,10 @@ pub(crate) fn export_language(app: &AppHandle) -> Language {
 
 /// Swedish when the first locale set asks for it, else English.
 fn system_language(locales: impl Iterator<Item = String>) -> Language {
-    match locales.filter(|l| !l.is_empty()).find(|l| l != "C" && l != "POSIX") {
+    match locales
+        .filter(|l| !l.is_empty())
+        .find(|l| l != "C" && l != "POSIX")
+    {
         Some(locale) if locale.to_lowercase().starts_with("sv") => Language::Sv,
         _ => Language::En,
     }

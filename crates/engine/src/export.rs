@@ -164,7 +164,8 @@ impl SkipReason {
 const NOT_RUN_EN: &str = "The run was cancelled before this was sent.";
 const NOT_RUN_SV: &str = "Körningen avbröts innan den skickades.";
 const UNKNOWN_EN: &str = "No answer yet: resume the run to check it against the tenant.";
-const UNKNOWN_SV: &str = "Inget svar än: återuppta körningen för att kontrollera den mot klientorganisationen.";
+const UNKNOWN_SV: &str =
+    "Inget svar än: återuppta körningen för att kontrollera den mot klientorganisationen.";
 
 /// Microsoft's refusals as a Swedish admin reads them; `None` keeps the
 /// recorded (English) message.
@@ -272,10 +273,16 @@ impl Report {
             .map(|(index, item)| {
                 let (result, reason, why) = match self.outcomes.get(&index) {
                     Some(Outcome::Done) => ("done", None, Why::Nothing),
-                    Some(Outcome::Failed { code, message }) => ("failed", Some(message.clone()), Why::Failed(*code)),
+                    Some(Outcome::Failed { code, message }) => {
+                        ("failed", Some(message.clone()), Why::Failed(*code))
+                    }
                     Some(Outcome::Skipped) => {
                         let skip = SkipReason::of(&item.verdict);
-                        ("skipped", Some(skip.text(Language::En).to_owned()), Why::Skipped(skip))
+                        (
+                            "skipped",
+                            Some(skip.text(Language::En).to_owned()),
+                            Why::Skipped(skip),
+                        )
                     }
                     Some(Outcome::NotRun) => ("not_run", Some(NOT_RUN_EN.to_owned()), Why::NotRun),
                     None => ("unknown", Some(UNKNOWN_EN.to_owned()), Why::Unknown),
@@ -379,7 +386,9 @@ pub fn table(rows: &[ResultRow], language: Language) -> Vec<[String; 7]> {
         .map(|row| {
             [
                 row.display_name.clone().unwrap_or_default(),
-                row.user_principal_name.clone().unwrap_or_else(|| row.user.clone()),
+                row.user_principal_name
+                    .clone()
+                    .unwrap_or_else(|| row.user.clone()),
                 row.product.clone(),
                 row.part_number.clone().unwrap_or_default(),
                 if row.sku_id.is_nil() {
@@ -443,8 +452,11 @@ pub fn excel_csv<R: AsRef<[String]>>(
 pub fn to_xlsx(rows: &[ResultRow], language: Language) -> Result<Vec<u8>, Error> {
     use rust_xlsxwriter::{Format, Workbook};
     let failed = |e: rust_xlsxwriter::XlsxError| {
-        Error::new(ErrorCode::Internal, "The results could not be written as an Excel workbook.")
-            .with_details(e.to_string())
+        Error::new(
+            ErrorCode::Internal,
+            "The results could not be written as an Excel workbook.",
+        )
+        .with_details(e.to_string())
     };
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
@@ -614,7 +626,10 @@ mod tests {
         done.result = "done".to_owned();
         done.reason = None;
         done.why = Why::Nothing;
-        let mut refused = row("ola@example.com", "The user no longer exists in your organisation.");
+        let mut refused = row(
+            "ola@example.com",
+            "The user no longer exists in your organisation.",
+        );
         refused.why = Why::Failed(ErrorCode::UserNotFound);
         let csv = to_csv(&[done, refused], Language::Sv);
         let lines: Vec<&str> = text(&csv).split("\r\n").collect();

@@ -74,7 +74,12 @@ fn report(kind: RunKind) -> Report {
     let items = vec![
         item(1, "asa@contoso.com", PREMIUM, Verdict::Remove),
         item(2, "-2@contoso.com", PREMIUM, Verdict::Remove),
-        item(3, "bjorn@contoso.com", PREMIUM, Verdict::InheritedOnly { groups: vec![group] }),
+        item(
+            3,
+            "bjorn@contoso.com",
+            PREMIUM,
+            Verdict::InheritedOnly { groups: vec![group] },
+        ),
         item(4, "cecilia@contoso.com", EXCHANGE, Verdict::Remove),
         item(5, "dan@contoso.com", EXCHANGE, Verdict::Remove),
     ];
@@ -112,7 +117,10 @@ fn csv_lines(bytes: &[u8]) -> Vec<String> {
         .expect("UTF-8 with a byte order mark, as Excel needs");
     let text = std::str::from_utf8(text).unwrap();
     assert!(text.ends_with("\r\n"));
-    assert!(!text.replace("\r\n", "").contains('\n'), "every line ends with CRLF");
+    assert!(
+        !text.replace("\r\n", "").contains('\n'),
+        "every line ends with CRLF"
+    );
     text.split_terminator("\r\n").map(str::to_owned).collect()
 }
 
@@ -144,9 +152,21 @@ fn the_swedish_csv_uses_semicolons_and_swedish_words() {
         r#""Åsa Öberg";"asa@contoso.com";"Microsoft 365 Business Premium";"SPB";"cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46";"Borttagen";"""#
     );
     assert!(lines[2].starts_with(r#""'=HYPERLINK(""http://evil.example"",""Click"")";"'-2@contoso.com";"#));
-    assert!(lines[2].ends_with(r#";"Misslyckades";"Användaren finns inte längre i organisationen.""#), "{}", lines[2]);
-    assert!(lines[3].ends_with(r#";"Hoppades över";"Tilldelas bara via en grupp: ta bort den i gruppen.""#), "{}", lines[3]);
-    assert!(lines[4].ends_with(r#";"Inte körd";"Körningen avbröts innan den skickades.""#), "{}", lines[4]);
+    assert!(
+        lines[2].ends_with(r#";"Misslyckades";"Användaren finns inte längre i organisationen.""#),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[3].ends_with(r#";"Hoppades över";"Tilldelas bara via en grupp: ta bort den i gruppen.""#),
+        "{}",
+        lines[3]
+    );
+    assert!(
+        lines[4].ends_with(r#";"Inte körd";"Körningen avbröts innan den skickades.""#),
+        "{}",
+        lines[4]
+    );
     assert!(lines[5].contains(r#";"Okänt";"#), "{}", lines[5]);
 }
 
@@ -189,11 +209,22 @@ fn the_json_keeps_stable_keys_and_english_codes() {
             "userPrincipalName"
         ]
     );
-    let results: Vec<&str> = json.as_array().unwrap().iter().map(|r| r["result"].as_str().unwrap()).collect();
+    let results: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["result"].as_str().unwrap())
+        .collect();
     assert_eq!(results, ["done", "failed", "skipped", "not_run", "unknown"]);
     assert_eq!(json[0]["displayName"], "Åsa Öberg");
-    assert_eq!(json[1]["displayName"], FORMULA, "JSON is for programs: kept as it is");
-    assert_eq!(json[1]["reason"], "This user no longer exists in your organisation.");
+    assert_eq!(
+        json[1]["displayName"], FORMULA,
+        "JSON is for programs: kept as it is"
+    );
+    assert_eq!(
+        json[1]["reason"],
+        "This user no longer exists in your organisation."
+    );
 }
 
 /// The named parts of a workbook, as text.
@@ -220,15 +251,32 @@ fn the_workbook_has_the_same_columns_a_bold_frozen_header_and_fitted_widths() {
         let parts = unzip(&export::to_xlsx(&rows(RunKind::Unassign), language).unwrap());
         let sheet = &parts["xl/worksheets/sheet1.xml"];
         let strings = &parts["xl/sharedStrings.xml"];
-        for text in [header, removed, "Åsa Öberg", "asa@contoso.com", "Microsoft 365 Business Premium", "EXCHANGESTANDARD"] {
+        for text in [
+            header,
+            removed,
+            "Åsa Öberg",
+            "asa@contoso.com",
+            "Microsoft 365 Business Premium",
+            "EXCHANGESTANDARD",
+        ] {
             assert!(strings.contains(text), "{text} in the workbook");
         }
         // Text, never a formula: the formula-looking name is a plain string.
         assert!(!sheet.contains("<f>"), "no formulas");
-        assert!(strings.contains("<t>=HYPERLINK(\"http://evil.example\",\"Click\")</t>"), "{strings}");
-        assert!(sheet.contains(r#"state="frozen""#) && sheet.contains(r#"topLeftCell="A2""#), "{sheet}");
+        assert!(
+            strings.contains("<t>=HYPERLINK(\"http://evil.example\",\"Click\")</t>"),
+            "{strings}"
+        );
+        assert!(
+            sheet.contains(r#"state="frozen""#) && sheet.contains(r#"topLeftCell="A2""#),
+            "{sheet}"
+        );
         assert!(sheet.contains("<autoFilter ref=\"A1:G6\""), "{sheet}");
-        assert_eq!(sheet.matches("<col ").count(), 7, "every column has a fitted width: {sheet}");
+        assert_eq!(
+            sheet.matches("<col ").count(),
+            7,
+            "every column has a fitted width: {sheet}"
+        );
         assert_eq!(sheet.matches("<row ").count(), 6, "a header and five rows");
         assert!(parts["xl/styles.xml"].contains("<b/>"), "a bold header");
         assert!(parts["xl/workbook.xml"].contains(&format!("name=\"{sheet_name}\"")));
@@ -244,8 +292,13 @@ fn results_are_written_whole_with_the_formats_extension() {
     assert_eq!(written, dir.join("results.xlsx"));
     assert!(std::fs::read(&written).unwrap().starts_with(b"PK\x03\x04"));
     let named = dir.join("License Desk - Microsoft 365 Business Premium borttagen 2026-11-25.csv");
-    assert_eq!(export::write(&named, &rows, ExportFormat::Csv, Language::Sv).unwrap(), named);
-    assert!(std::fs::read(&named).unwrap().starts_with("\u{feff}\"Visningsnamn\";".as_bytes()));
+    assert_eq!(
+        export::write(&named, &rows, ExportFormat::Csv, Language::Sv).unwrap(),
+        named
+    );
+    assert!(std::fs::read(&named)
+        .unwrap()
+        .starts_with("\u{feff}\"Visningsnamn\";".as_bytes()));
     let json = export::write(&dir.join("r.json"), &rows, ExportFormat::Json, Language::Sv).unwrap();
     let text = std::fs::read_to_string(json).unwrap();
     assert!(text.contains("\"result\": \"not_run\"") && text.ends_with("]\n"));
@@ -263,7 +316,12 @@ fn results_are_written_whole_with_the_formats_extension() {
         ],
         "no temporary file left behind"
     );
-    let refused = export::write(&dir.join("missing").join("r.csv"), &rows, ExportFormat::Csv, Language::En);
+    let refused = export::write(
+        &dir.join("missing").join("r.csv"),
+        &rows,
+        ExportFormat::Csv,
+        Language::En,
+    );
     assert!(refused.unwrap_err().message.contains("could not be saved"));
     std::fs::remove_dir_all(dir).ok();
 }
@@ -271,13 +329,28 @@ fn results_are_written_whole_with_the_formats_extension() {
 #[test]
 fn a_runs_products_name_its_file() {
     let products = report(RunKind::Unassign).product_names(Some(&picture()));
-    assert_eq!(products, ["Microsoft 365 Business Premium", "Exchange Online (Plan 1)"]);
     assert_eq!(
-        export::suggested_file_name(&products[..1], RunKind::Unassign, Language::En, "2026-11-25", ExportFormat::Xlsx),
+        products,
+        ["Microsoft 365 Business Premium", "Exchange Online (Plan 1)"]
+    );
+    assert_eq!(
+        export::suggested_file_name(
+            &products[..1],
+            RunKind::Unassign,
+            Language::En,
+            "2026-11-25",
+            ExportFormat::Xlsx
+        ),
         "License Desk - Microsoft 365 Business Premium removed 2026-11-25.xlsx"
     );
     assert_eq!(
-        export::suggested_file_name(&products, RunKind::Unassign, Language::Sv, "2026-11-25", ExportFormat::Csv),
+        export::suggested_file_name(
+            &products,
+            RunKind::Unassign,
+            Language::Sv,
+            "2026-11-25",
+            ExportFormat::Csv
+        ),
         "License Desk - 2 licenser borttagna 2026-11-25.csv"
     );
 }
