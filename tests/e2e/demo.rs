@@ -230,7 +230,7 @@ async fn the_removal_flow_in_swedish() {
                 .await
                 .click()
                 .await?;
-            app.wait_for_text("[data-testid='connection']", "Demoklient: inget verkligt ändras")
+            app.wait_for_text("[data-testid='connection']", "Demoklientorganisation: inget verkligt ändras")
                 .await?;
             app.wait_for(Locator::Css("nav button[data-view='licenses']"))
                 .await
@@ -240,7 +240,7 @@ async fn the_removal_flow_in_swedish() {
             let row = "tr[data-part-number='EXCHANGESTANDARD']";
             app.wait_for(Locator::Css(row)).await;
             let button = app.plan_removal_from_all_holders("EXCHANGESTANDARD").await?;
-            assert_eq!(button.text().await?, "Ta bort från alla 5 innehavare…");
+            assert_eq!(button.text().await?, "Ta bort licensen från alla 5 användare…");
             button.click().await?;
             let counts = app
                 .wait_for(Locator::Css("[data-testid='plan-counts']"))
@@ -248,7 +248,7 @@ async fn the_removal_flow_in_swedish() {
                 .text()
                 .await?;
             assert!(
-                counts.contains("Tas bort: 5") && counts.contains("Platser som frigörs: 5"),
+                counts.contains("Tas bort: 5") && counts.contains("Licenser som frigörs: 5"),
                 "{counts}"
             );
             let confirm = app
@@ -258,7 +258,7 @@ async fn the_removal_flow_in_swedish() {
             confirm.click().await?;
             app.wait_for_text(
                 "[data-testid='run-result']",
-                "Klart: 5 borttagna, 0 misslyckade, 0 inte körda.",
+                "Klart. Borttagna: 5, misslyckade: 0, inte körda: 0.",
             )
             .await?;
             app.wait_for(Locator::Css("button[data-action='undo-run']"))

@@ -193,7 +193,7 @@ async fn several_disabled_users_lose_every_license_in_swedish() {
             app.click("button[data-action='confirm-removal']").await?;
             app.wait_for_text_containing(
                 "[data-testid='run-result']",
-                &format!("Klart: {direct} borttagna"),
+                &format!("Klart. Borttagna: {direct},"),
             )
             .await?;
 

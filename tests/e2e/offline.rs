@@ -556,7 +556,7 @@ async fn plan_offline_then_apply_to_the_changed_tenant(test: &'static str, langu
             assert_eq!(
                 button.text().await?,
                 if sv {
-                    "Planera borttagning för 4 innehavare"
+                    "Planera borttagning för 4 användare"
                 } else {
                     "Plan removal for 4 holders"
                 }
@@ -668,7 +668,7 @@ async fn plan_offline_then_apply_to_the_changed_tenant(test: &'static str, langu
             app.wait_for_text_containing(
                 "[data-testid='run-result']",
                 if sv {
-                    "Klart: 1 borttagna, 0 misslyckade"
+                    "Klart. Borttagna: 1, misslyckade: 0"
                 } else {
                     "Done: 1 removed, 0 failed"
                 },

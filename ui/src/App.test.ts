@@ -81,6 +81,30 @@ describe("the app shell", () => {
     expect(screen.getByText(/Microsoft Cloud Deutschland closed on 29 October 2021/)).toBeTruthy();
   });
 
+  it("shows and reads prices with a decimal comma in Swedish, and says a wrong one beside its field", async () => {
+    const backend = fakeBackend({
+      settings: { language: "sv", cloud: "worldwide", tenant: "organizations", clientId: null, currency: "SEK", seatPrices: { SPB: 23990 } },
+    });
+    render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: "Prova demoklientorganisationen" }));
+    await fireEvent.click(await screen.findByRole("button", { name: "Inställningar" }));
+    const premium = await screen.findByLabelText<HTMLInputElement>("Microsoft 365 Business Premium");
+    expect(premium.value).toBe("239,90");
+    await fireEvent.change(premium, { target: { value: "239 kr" } });
+    const error = await screen.findByTestId("price-error");
+    expect(error.textContent).toBe("Inget giltigt pris: skriv ett tal, till exempel 239,90.");
+    expect(premium.getAttribute("aria-invalid")).toBe("true");
+    expect(premium.getAttribute("aria-describedby")).toBe(error.id);
+    expect(premium.closest("tr")!.contains(error)).toBe(true);
+    expect(screen.queryByText("Något gick fel")).toBeNull();
+    expect(screen.queryByText("Inställningarna är sparade.")).toBeNull();
+    expect(backend.settings.seatPrices).toEqual({ SPB: 23990 });
+    await fireEvent.change(premium, { target: { value: "1 234,50" } });
+    await waitFor(() => expect(backend.settings.seatPrices).toEqual({ SPB: 123450 }));
+    expect(screen.queryByTestId("price-error")).toBeNull();
+    expect(premium.getAttribute("aria-invalid")).toBeNull();
+  });
+
   it("shows the actionable message when saving fails", async () => {
     fakeBackend({ failSave: { code: "settings_storage", message: "License Desk could not save its settings." } });
     await renderApp();
@@ -93,8 +117,8 @@ describe("the app shell", () => {
   it("opens the demo tenant and shows its products by name, in the chosen language's numbers", async () => {
     const backend = fakeBackend({ settings: { language: "sv", cloud: "worldwide", tenant: "organizations", clientId: null, currency: null, seatPrices: {} } });
     render(App);
-    await fireEvent.click(await screen.findByRole("button", { name: "Prova demoklienten" }));
-    await waitFor(() => expect(screen.getByTestId("connection").textContent).toBe("Demoklient: inget verkligt ändras"));
+    await fireEvent.click(await screen.findByRole("button", { name: "Prova demoklientorganisationen" }));
+    await waitFor(() => expect(screen.getByTestId("connection").textContent).toBe("Demoklientorganisation: inget verkligt ändras"));
     expect(backend.calls.some((c) => c.cmd === "open_demo")).toBe(true);
     expect(screen.getByTestId("users-summary").textContent).toContain("1\u00a0500 användare");
     await fireEvent.click(screen.getByRole("button", { name: "Licenser" }));
@@ -103,7 +127,7 @@ describe("the app shell", () => {
     const project = document.querySelector('tr[data-part-number="PROJECTPROFESSIONAL"]')!;
     expect(project.querySelector(".product-name")!.textContent).toBe("PROJECTPROFESSIONAL");
     expect(project.querySelector(".product-status")!.textContent).toContain("respitperiod");
-    expect(project.textContent).toContain("Fler tilldelade än betalda");
+    expect(project.textContent).toContain("Fler tilldelade än köpta");
     expect(screen.getByTestId("self-service").textContent).toContain("självbetjäning");
   });
 
@@ -172,7 +196,7 @@ describe("the app shell", () => {
     expect(boxes[1].getAttribute("aria-describedby")).toBe("lock-078d2b04-f1bd-4111-bbd4-b4b1b354cef4");
     // Each license lists its apps, the switched-off ones marked.
     const apps = panel.querySelector(".license")!.querySelector("details")!;
-    expect(apps.querySelector("summary")!.textContent).toBe("3 apps, 1 switched off");
+    expect(apps.querySelector("summary")!.textContent).toBe("Apps: 3, switched off: 1");
     expect(apps.querySelector("[data-plan=EXCHANGE_S_STANDARD]")!.textContent!.replace(/\s+/g, " ").trim()).toBe("Exchange Online (Plan 1) (switched off)");
     await fireEvent.click(boxes[0]);
     await fireEvent.click(screen.getByRole("button", { name: "Save" }));
@@ -188,7 +212,7 @@ describe("the app shell", () => {
     render(App);
     await fireEvent.click(await screen.findByRole("button", { name: "Try the demo tenant" }));
     const banner = await screen.findByTestId("interrupted");
-    expect(banner.textContent).toContain("40 of 86 items settled");
+    expect(banner.textContent).toContain("40 of its 86 changes were done or had failed");
     await fireEvent.click(screen.getByRole("button", { name: "Resume the run" }));
     expect((await screen.findByTestId("resume-result")).textContent).toBe("Resumed: 86 done, 0 failed in all.");
     expect(backend.calls.some((c) => c.cmd === "resume_run")).toBe(true);
@@ -232,7 +256,8 @@ describe("the app shell", () => {
     const holders = await screen.findByTestId("holders");
     await waitFor(() => expect(holders.textContent).toContain("Person 003"));
     expect(holders.querySelector("[data-testid=holding]")!.textContent!.trim()).toBe("Directly");
-    const unassign = screen.getByRole("button", { name: "Unassign 0 licenses" });
+    // Nothing ticked: no count to show ("Unassign 0 licenses" would read as a mistake).
+    const unassign = screen.getByRole("button", { name: "Unassign licenses" });
     expect(unassign.hasAttribute("disabled")).toBe(true);
     await fireEvent.click(screen.getByRole("checkbox", { name: "Select Person 001" }));
     await fireEvent.click(screen.getByRole("checkbox", { name: "Select Person 004" }), { shiftKey: true });
@@ -307,23 +332,28 @@ describe("the app shell", () => {
       ],
     });
     render(App);
-    await fireEvent.click(await screen.findByRole("button", { name: "Prova demoklienten" }));
+    await fireEvent.click(await screen.findByRole("button", { name: "Prova demoklientorganisationen" }));
     await fireEvent.click(await screen.findByRole("button", { name: "Körningshistorik" }));
     const rows = (await screen.findByTestId("run-history")).querySelectorAll("tbody tr");
     expect(rows).toHaveLength(2);
     const text = (row: Element) => row.textContent!.replace(/\s+/g, " ");
     expect(text(rows[0])).toContain("1 användare");
-    expect(text(rows[0])).toContain("Klar. 1 klara, 0 misslyckade");
+    expect(text(rows[0])).toContain("Klar. Klara: 1, misslyckade: 0");
     expect(rows[0].textContent).toContain(new Intl.DateTimeFormat("sv-SE", { dateStyle: "medium", timeStyle: "short" }).format(new Date(1_795_000_000_000)));
-    expect(text(rows[1])).toContain("Ångrad sedan dess");
+    expect(text(rows[1])).toContain("Ångrades senare");
     expect(rows[1].querySelector("[data-action=undo-run]")).toBeNull();
+    // Each row's buttons say which run they act on.
+    const visio = `borttagningen av Visio, startad ${new Intl.DateTimeFormat("sv-SE", { dateStyle: "medium", timeStyle: "short" }).format(new Date(1_794_000_000_000))}`;
+    const exportCsv = within(rows[1] as HTMLElement).getByRole("button", { name: `Exportera resultatet av ${visio} som CSV` });
+    expect(exportCsv.textContent).toBe("CSV");
+    expect(within(rows[0] as HTMLElement).getByRole("button", { name: /^Ångra borttagningen av Exchange Online \(Plan 1\), startad / })).toBeTruthy();
     // A cancelled save dialog saves nothing; a chosen file gets the results.
-    await fireEvent.click(within(rows[1] as HTMLElement).getByRole("button", { name: "Exportera resultatet (CSV)…" }));
+    await fireEvent.click(exportCsv);
     await waitFor(() => expect(backend.calls.filter((c) => c.cmd === "choose_file")).toHaveLength(1));
     expect(backend.calls.some((c) => c.cmd === "export_run")).toBe(false);
     const csv = "/home/admin/Hämtade filer/License Desk - Visio borttagen 2026-11-25.csv";
     backend.chosen = { save_results: csv };
-    await fireEvent.click(within(rows[1] as HTMLElement).getByRole("button", { name: "Exportera resultatet (CSV)…" }));
+    await fireEvent.click(exportCsv);
     expect((await screen.findByTestId("exported")).textContent).toBe(`Sparat i ${csv}`);
     expect(backend.calls.find((c) => c.cmd === "export_run")?.args).toEqual({ runId: "run-1", path: csv, format: "csv" });
     await fireEvent.click(rows[0].querySelector<HTMLButtonElement>("[data-action=undo-run]")!);

@@ -294,7 +294,7 @@ describe("offline review", () => {
     render(App);
     const banner = await screen.findByTestId("offline-banner");
     expect(banner.textContent).toContain("Filen säger inte vilka licenser som kommer via grupper.");
-    expect(banner.textContent).toContain("Filen anger inte antalet betalda platser.");
+    expect(banner.textContent).toContain("Filen anger inte antalet köpta licenser.");
     expect(banner.textContent).toContain("Användarexport från administrationscentret för Microsoft 365, öppen skrivskyddad.");
     const taken = fileOverview.offline!.takenAt!;
     await waitFor(() =>
@@ -306,10 +306,10 @@ describe("offline review", () => {
     await fireEvent.click(screen.getByRole("button", { name: "Licenser" }));
     expect(screen.getAllByText("finns inte i filen").length).toBeGreaterThan(0);
     await fireEvent.click(screen.getByRole("button", { name: "Microsoft 365 Business Premium" }));
-    expect(await screen.findByRole("button", { name: "Planera borttagning från alla 86 innehavare…" })).toBeTruthy();
+    expect(await screen.findByRole("button", { name: "Planera borttagning från alla 86 användare…" })).toBeTruthy();
     await fireEvent.click(screen.getByRole("button", { name: "Stäng filen" }));
     expect(await screen.findByRole("button", { name: "Öppna en fil…" })).toBeTruthy();
-    await fireEvent.click(screen.getByRole("button", { name: "Prova demoklienten" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Prova demoklientorganisationen" }));
     await fireEvent.click(await screen.findByRole("button", { name: "Tillämpa en sparad plan…" }));
     const drift = await screen.findByTestId("drift");
     expect(drift.textContent).toContain("Finns inte längre i klientorganisationen: inget görs för dem (1)");

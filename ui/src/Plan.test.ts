@@ -182,12 +182,12 @@ describe("the plan", () => {
   it("is in Swedish too", async () => {
     const { dialog } = await openPlan(
       { settings: swedish, plan: makePlan(60, { admin: true }) },
-      { demo: "Prova demoklienten", licenses: "Licenser", all: /^Ta bort från alla \d+ innehavare…$/ },
+      { demo: "Prova demoklientorganisationen", licenses: "Licenser", all: /^Ta bort licensen från alla \d+ användare…$/ },
     );
     const consequences = text(within(dialog).getByTestId("consequences"));
-    expect(consequences).toContain("Postlåda: 13 personer förlorar sin sista Exchange Online-plan – postlådan sparas i 30 dagar och tas sedan bort");
+    expect(consequences).toContain("Postlåda: 13 personer förlorar sin sista licens med Exchange Online – deras postlådor sparas i 30 dagar och tas sedan bort");
     expect(consequences).toContain("Microsoft 365-appar: 20 personer förlorar dem");
-    expect(consequences).toContain("Intune: enheterna för 1 person hanteras inte längre.");
+    expect(consequences).toContain("Intune: enheter som tillhör 1 person hanteras inte längre.");
     expect(consequences).toContain("Ingen påverkan på e-post, filer eller appar: 41 personer");
     expect(within(dialog).getByTestId("admin-warning").textContent).toContain("Du är en av dem som förlorar en licens.");
     expect(text(dialog.querySelector("[data-verdict=remove] h4")!)).toBe("Tas bort: 61 personer, 61 licenser");

@@ -101,9 +101,9 @@ describe("savings", () => {
     for (const key of keys) if (!same.has(key)) expect(sv[key], key).not.toBe(en[key]);
     await openSavings(
       { settings: { language: "sv", cloud: "worldwide", tenant: "organizations", clientId: null, currency: null, seatPrices: {} } },
-      { demo: "Prova demoklienten", licenses: "Licenser", link: "Hitta licenser som ingen använder" },
+      { demo: "Prova demoklientorganisationen", licenses: "Licenser", link: "Hitta licenser som ingen använder" },
     );
-    expect(text(screen.getByTestId("savings-total"))).toMatch(/^Du kan sluta betala för 12 platser: 2 420,00 kr i månaden\./);
+    expect(text(screen.getByTestId("savings-total"))).toMatch(/^Du kan sluta betala för 12 licenser: 2 420,00 kr i månaden\./);
   });
 
   it("has no accessibility violations axe can find", async () => {

@@ -56,6 +56,26 @@ export function formatMoney(hundredths: number, currency: string): string {
   return new Intl.NumberFormat(locale(), { style: "currency", currency }).format(hundredths / 100);
 }
 
+/** A price in hundredths as the current language writes it in a field:
+ * "239,90" in Swedish, "239.90" in English, never grouped. */
+export function formatPrice(hundredths: number): string {
+  return new Intl.NumberFormat(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: false }).format(
+    hundredths / 100,
+  );
+}
+
+/** A price as an admin types it, in hundredths: a decimal comma or point
+ * ("239,90", "239.90"), thousands grouped by spaces, points or commas
+ * ("1 234,50", "1,234.50"); null when it is not a price. */
+export function parsePrice(text: string): number | null {
+  const compact = text.trim().replace(/[\s\u00a0\u202f]/g, "");
+  const match = /^(\d+|\d{1,3}(?:([.,])\d{3})+)(?:([.,])(\d{1,2}))?$/.exec(compact);
+  if (!match) return null;
+  const [, whole, group, decimal, fraction = ""] = match;
+  if (group && group === decimal) return null;
+  return Number(whole.replace(/[.,]/g, "")) * 100 + Number(fraction.padEnd(2, "0"));
+}
+
 /** A day (seconds since 1970) as the current language writes dates. */
 export function formatDay(seconds: number): string {
   return new Intl.DateTimeFormat(locale(), { dateStyle: "medium" }).format(new Date(seconds * 1000));
