@@ -139,10 +139,20 @@ async fn plan_kill_resume_and_undo_from_the_command_line() {
         csv.starts_with("\u{feff}\"Display name\",\"User principal name\",\"License\",\"Part number\",\"SKU ID\",\"Result\",\"Reason\"\r\n"),
         "{csv}"
     );
-    let put_back = csv.lines().filter(|l| l.contains(",\"SPB\",") && l.contains("\"Put back\"")).count();
-    assert_eq!(put_back, before, "every row names the product and says it was put back: {csv}");
+    let put_back = csv
+        .lines()
+        .filter(|l| l.contains(",\"SPB\",") && l.contains("\"Put back\""))
+        .count();
+    assert_eq!(
+        put_back, before,
+        "every row names the product and says it was put back: {csv}"
+    );
 
-    let wrong = output(license_desk(&emulator, &journals, &["undo", &run_id, "--format", "pdf"]));
+    let wrong = output(license_desk(
+        &emulator,
+        &journals,
+        &["undo", &run_id, "--format", "pdf"],
+    ));
     assert_eq!(wrong.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("use csv, xlsx or json"));
     assert_eq!(direct_holders(&emulator), before, "undo puts every license back");
