@@ -169,11 +169,14 @@ impl From<ScopeError> for Error {
 }
 
 fn network(error: reqwest::Error) -> Error {
-    Error::new(
-        ErrorCode::Network,
-        "Microsoft's sign-in service could not be reached. Check the connection and try again.",
-    )
-    .with_details(error.without_url().to_string())
+    let error = error.without_url();
+    crate::endpoints::office_network_problem(&error).unwrap_or_else(|| {
+        Error::new(
+            ErrorCode::Network,
+            "Microsoft's sign-in service could not be reached. Check the connection and try again.",
+        )
+        .with_details(error.to_string())
+    })
 }
 
 /// The first line of an `AADSTS…` description: its code and sentence, not
