@@ -167,11 +167,14 @@ impl GraphClient {
                     }
                     let wait = self.policy.backoff(sent - 1, &mut rng);
                     if !self.may_retry(sent, wait, deadline) {
-                        return Err(Error::new(
-                            ErrorCode::Network,
-                            "Microsoft's service could not be reached. Check the connection and try again.",
-                        )
-                        .with_details(error.without_url().to_string()));
+                        let error = error.without_url();
+                        return Err(crate::endpoints::office_network_problem(&error).unwrap_or_else(|| {
+                            Error::new(
+                                ErrorCode::Network,
+                                "Microsoft's service could not be reached. Check the connection and try again.",
+                            )
+                            .with_details(error.to_string())
+                        }));
                     }
                     wait
                 }
