@@ -4,8 +4,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use license_desk_core::overview::{
-    DeviceCodePrompt, ExportFormat, FreedSeats, InterruptedRun, LicenseDetail, LoadProgress, PlanPreview, RemovalRequest,
-    RunEntry, RunFailure, RunProgress, RunSummary, SignedIn, TenantOverview, UserPage, UserProduct,
+    DeviceCodePrompt, ExportFormat, FreedSeats, InterruptedRun, ItemResult, LicenseDetail, LoadProgress, PlanPreview, RemovalRequest,
+    RunEntry, RunFailure, RunProgress, ResultItem, ResultPerson, RunSummary, SignedIn, TenantOverview, UserPage, UserProduct,
     UserQuery,
 };
 use license_desk_core::{cloud::CloudEndpoints, Cloud, Connection, Error, ErrorCode, Settings};
@@ -23,7 +23,7 @@ use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 
 use crate::state::{AppState, OpenTenant};
-use crate::{demo, settings_store, sign_in};
+use crate::{demo, notify, settings_store, sign_in};
 
 /// How long a browser sign-in may take before it gives up.
 pub(crate) const BROWSER_SIGN_IN_TIMEOUT: Duration = Duration::from_secs(300);
@@ -417,6 +417,37 @@ pub async fn license_details(state: State<'_, AppState>, user_id: String) -> Res
     open.snapshot.license_details(id).ok_or_else(gone)
 }
 
+/// Everyone in a run, in the order the run listed them, with what became
+/// of each of their items.
+fn result_people(report: &Report, snapshot: &tenant::TenantPicture) -> Vec<ResultPerson> {
+    let mut people: Vec<ResultPerson> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = Default::default();
+    for row in report.named_rows(Some(snapshot)) {
+        let result = match row.result.as_str() {
+            "done" => ItemResult::Done,
+            "failed" => ItemResult::Failed,
+            "skipped" => ItemResult::Skipped,
+            "not_run" => ItemResult::NotRun,
+            _ => ItemResult::Unknown,
+        };
+        let user_principal_name = row.user_principal_name.clone().unwrap_or_else(|| row.user.clone());
+        let at = *index.entry(user_principal_name.to_lowercase()).or_insert_with(|| {
+            people.push(ResultPerson {
+                display_name: row.display_name.clone(),
+                user_principal_name,
+                items: Vec::new(),
+            });
+            people.len() - 1
+        });
+        people[at].items.push(ResultItem {
+            product: row.product,
+            result,
+            reason: (result == ItemResult::Failed).then_some(row.reason).flatten(),
+        });
+    }
+    people
+}
+
 fn summary(report: &Report, snapshot: &tenant::TenantPicture, overview: TenantOverview) -> RunSummary {
     let rows = report.rows();
     let count = |result: &str| rows.iter().filter(|r| r.result == result).count() as u32;
@@ -464,6 +495,7 @@ fn summary(report: &Report, snapshot: &tenant::TenantPicture, overview: TenantOv
                 })
             })
             .collect(),
+        people: result_people(report, snapshot),
         failures: report
             .items
             .iter()
@@ -525,6 +557,12 @@ fn cancellable(state: &AppState) -> Result<Cancel, Error> {
             "A run is under way. Wait for it to end (or stop it), then try again.",
         ));
     }
+    if crate::updates::installing() {
+        return Err(Error::new(
+            ErrorCode::RunInProgress,
+            "An update is being installed and License Desk restarts in a moment: start the run after that.",
+        ));
+    }
     let cancel = Cancel::default();
     *current = Some(cancel.clone());
     Ok(cancel)
@@ -536,6 +574,7 @@ struct RunStart {
     client: Arc<GraphClient>,
     options: RunOptions,
     cancel: Cancel,
+    started: std::time::Instant,
 }
 
 async fn run_start(app: &AppHandle, state: &AppState, open: &OpenTenant) -> Result<RunStart, Error> {
@@ -543,20 +582,25 @@ async fn run_start(app: &AppHandle, state: &AppState, open: &OpenTenant) -> Resu
         client: open.client()?,
         options: run_options(app, open)?,
         cancel: cancellable(state)?,
+        started: std::time::Instant::now(),
     })
 }
 
 /// After any run: nothing is left to cancel, the users it touched are read
 /// again (not the whole tenant), and the results are summed up.
 async fn after_run(
+    app: &AppHandle,
     state: &AppState,
     tenant: uuid::Uuid,
+    started: std::time::Instant,
     report: Result<Report, Error>,
 ) -> Result<RunSummary, Error> {
     *state.cancel_run.lock().map_err(|_| internal())? = None;
-    let report = report?;
+    let report = report.inspect_err(|_| notify::run_ended(app, started.elapsed(), &notify::Ended::Failed))?;
     let mut guard = state.open.lock().await;
     let open = guard.as_mut().ok_or_else(no_tenant)?;
+    let ended = notify::Ended::of(&report, |sku_id| open.snapshot.product_name(sku_id));
+    notify::run_ended(app, started.elapsed(), &ended);
     // The admin may have opened another tenant meanwhile: leave it be.
     if open.snapshot.organization.id == tenant {
         let touched: Vec<uuid::Uuid> = report
@@ -635,7 +679,7 @@ pub async fn run_plan(
         start.cancel,
     )
     .await;
-    after_run(&state, tenant, report).await
+    after_run(&app, &state, tenant, start.started, report).await
 }
 
 /// Puts back what a run removed.
@@ -662,7 +706,7 @@ pub async fn undo_run(
         start.cancel,
     )
     .await;
-    after_run(&state, tenant, report).await
+    after_run(&app, &state, tenant, start.started, report).await
 }
 
 /// Stops the run under way: what is in flight finishes, the rest is not run.
@@ -728,7 +772,7 @@ pub async fn resume_run(
         start.cancel,
     )
     .await;
-    after_run(&state, tenant, report).await
+    after_run(&app, &state, tenant, start.started, report).await
 }
 
 /// Opens the admin center's subscriptions page of the chosen cloud, where

@@ -71,6 +71,14 @@ async fn a_stopped_run_says_so_and_the_rest_runs_in_the_background() {
                 "{stopped}"
             );
 
+            // Everyone is named in the results, by what became of them.
+            let not_run = app
+                .wait_for(Locator::Css("[data-testid='run-people'] .verdict-group[data-result='not_run'] h4"))
+                .await
+                .text()
+                .await?;
+            assert!(not_run.starts_with(&format!("Not run: {left} people")), "{not_run}");
+
             // The rest, planned pair by pair, run with the dialog closed.
             app.click("button[data-action='plan-remaining']").await?;
             app.wait_for_text_containing("[data-testid='plan-counts']", &format!("Will be removed: {left}"))

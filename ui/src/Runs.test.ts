@@ -108,6 +108,29 @@ describe("a run", () => {
   });
 });
 
+describe("a run's results", () => {
+  it("name everyone, the failed first with Microsoft's reason, and can be searched", async () => {
+    const people = [
+      ...Array.from({ length: 84 }, (_, i) => ({
+        displayName: `Person ${String(i).padStart(3, "0")}`,
+        userPrincipalName: `person${i}@northwindtraders.example`,
+        items: [{ product: "Microsoft 365 Business Premium", result: "done" as const, reason: null }],
+      })),
+      { displayName: null, userPrincipalName: "x@example.com", items: [{ product: "Microsoft 365 Business Premium", result: "failed" as const, reason: "The user no longer exists in your organisation." }] },
+      { displayName: "Sales Lead", userPrincipalName: "lead@northwindtraders.example", items: [{ product: "Microsoft 365 Business Premium", result: "skipped" as const, reason: null }] },
+    ];
+    const { dialog } = await startRun({ runResult: { people } });
+    const results = await within(dialog).findByTestId("run-people");
+    const groups = [...results.querySelectorAll(".verdict-group")];
+    expect(groups.map((g) => g.getAttribute("data-result"))).toEqual(["failed", "done", "skipped"]);
+    expect(text(groups[0])).toBe("Failed: 1 person, 1 license x@example.com Microsoft 365 Business Premium: failed (The user no longer exists in your organisation.)");
+    expect(text(groups[1].querySelector("h4")!)).toBe("Removed: 84 people, 84 licenses");
+    expect(text(groups[2])).toContain("Left alone: 1 person, 1 license");
+    await fireEvent.input(within(results).getByTestId("run-people-search"), { target: { value: "person17@" } });
+    await waitFor(() => expect(results.querySelectorAll("li[data-upn]")).toHaveLength(1));
+  });
+});
+
 describe("an interrupted run", () => {
   it("is named by product, people and day, and can be put aside", async () => {
     fakeBackend({

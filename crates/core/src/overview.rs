@@ -339,6 +339,8 @@ pub struct RunSummary {
     pub skipped: u32,
     /// The items left not run, to plan again.
     pub not_run_items: Vec<UserProduct>,
+    /// Everyone the run was given, by name, with what became of each item.
+    pub people: Vec<ResultPerson>,
     pub failures: Vec<RunFailure>,
     /// The tenant as read again after the run.
     pub overview: TenantOverview,
@@ -360,6 +362,40 @@ pub struct InterruptedRun {
     pub users: u32,
     /// When it started (seconds since 1970, UTC).
     pub started_at: u32,
+}
+
+/// One person of a run, and what became of each of their items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultPerson {
+    pub display_name: Option<String>,
+    pub user_principal_name: String,
+    pub items: Vec<ResultItem>,
+}
+
+/// One (person, product) of a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultItem {
+    /// The product by name.
+    pub product: String,
+    pub result: ItemResult,
+    /// Why, when it was not done: Microsoft's words for a failure.
+    pub reason: Option<String>,
+}
+
+/// What became of one item of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemResult {
+    Failed,
+    /// Not checked yet: sent, with no answer (resume the run to check).
+    Unknown,
+    NotRun,
+    Done,
+    /// Left alone by the plan (held through a group, self-service, already
+    /// gone, not found) or, for an undo, already back.
+    Skipped,
 }
 
 /// One product of one user.

@@ -118,11 +118,35 @@ export const commands = {
 	 *  as the plan to confirm (then `run_plan` runs it, journaled as any run).
 	 */
 	checkSavedPlan: (path: string) => typedError<SavedPlanCheck_Serialize, AppError_Serialize>(__TAURI_INVOKE("check_saved_plan", { path })),
+	/**
+	 *  The admin's own product names: where the file is, how many it names and
+	 *  what in it could not be used.
+	 */
+	productNames: () => __TAURI_INVOKE<ProductNames_Serialize>("product_names"),
+	/**
+	 *  Opens the names file in the program the system opens CSV files with
+	 *  (Excel, Numbers, a text editor), first writing one with only its header
+	 *  line when there is none yet.
+	 */
+	editProductNames: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("edit_product_names")),
+	/**  Looks for a newer version. Nothing is downloaded yet. */
+	checkForUpdate: () => typedError<UpdateCheck_Serialize, AppError_Serialize>(__TAURI_INVOKE("check_for_update")),
+	/**
+	 *  Downloads the update found by the last check, checks its signature,
+	 *  installs it and restarts the app. Refused while a run is going.
+	 */
+	installUpdate: (onProgress: Channel<UpdateProgress_Deserialize>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("install_update", { onProgress })),
+	/**
+	 *  Opens the log folder in the system's file manager (made first if no
+	 *  log is there yet), for the admin to send a file to support.
+	 */
+	openLogFolder: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_log_folder")),
 };
 
 /** Events */
 export const events = {
 	fileHandedOver: makeEvent<FileHandedOver, FileHandedOver>("file-handed-over"),
+	signInNotKept: makeEvent<SignInNotKept, SignInNotKept>("sign-in-not-kept"),
 };
 
 /* Types */
@@ -159,6 +183,24 @@ export type AppError_Serialize = {
 	code: ErrorCode,
 	message: string,
 	details?: string,
+};
+
+export type AvailableUpdate = AvailableUpdate_Serialize | AvailableUpdate_Deserialize;
+
+export type AvailableUpdate_Deserialize = {
+	version: string,
+	/**  What changed, as the release says it (the changelog's entry). */
+	notes?: string | null,
+	/**  When it was published (RFC 3339). */
+	date?: string | null,
+};
+
+export type AvailableUpdate_Serialize = {
+	version: string,
+	/**  What changed, as the release says it (the changelog's entry). */
+	notes: string | null,
+	/**  When it was published (RFC 3339). */
+	date: string | null,
 };
 
 export type Cloud = 
@@ -333,7 +375,9 @@ export type ErrorCode =
 /**  A saved plan is of another tenant than the one signed in. */
 "plan_of_another_tenant" | 
 /**  What is open is a file, reviewed offline: nothing can change. */
-"offline_read_only";
+"offline_read_only" | 
+/**  A newer version could not be looked for, downloaded or installed. */
+"update_failed";
 
 /**  The file formats results are exported in. */
 export type ExportFormat = 
@@ -582,6 +626,16 @@ export type InterruptedRun = {
 	/**  When it started (seconds since 1970, UTC). */
 	startedAt: number,
 };
+
+/**  What became of one item of a run. */
+export type ItemResult = "failed" | 
+/**  Not checked yet: sent, with no answer (resume the run to check). */
+"unknown" | "not_run" | "done" | 
+/**
+ *  Left alone by the plan (held through a group, self-service, already
+ *  gone, not found) or, for an undo, already back.
+ */
+"skipped";
 
 export type Language = "en" | "sv";
 
@@ -895,6 +949,31 @@ export type PlanRow = {
 /**  What the plan says of one (user, product). */
 export type PlanVerdict = "remove" | "remove_direct_seat_stays" | "inherited_only" | "self_service" | "already_gone" | "user_not_found";
 
+/**  What was read from the file, as Settings shows it. */
+export type ProductNames = ProductNames_Serialize | ProductNames_Deserialize;
+
+/**  What was read from the file, as Settings shows it. */
+export type ProductNames_Deserialize = {
+	/**  Where the file is (or would be); `None` when no data folder is known. */
+	path?: string | null,
+	exists: boolean,
+	/**  How many products it names. */
+	count: number,
+	/**  Each line (or the whole file) that could not be used, for the admin. */
+	problems: string[],
+};
+
+/**  What was read from the file, as Settings shows it. */
+export type ProductNames_Serialize = {
+	/**  Where the file is (or would be); `None` when no data folder is known. */
+	path: string | null,
+	exists: boolean,
+	/**  How many products it names. */
+	count: number,
+	/**  Each line (or the whole file) that could not be used, for the admin. */
+	problems: string[],
+};
+
 /**  A product's state as Microsoft reports it (`capabilityStatus`). */
 export type ProductStatus = "enabled" | 
 /**  Expired, in its grace period: still works, must be renewed. */
@@ -949,6 +1028,44 @@ export type RemovalRequest =
  *  stopped run).
  */
 { kind: "items"; items: UserProduct[] };
+
+/**  One (person, product) of a run. */
+export type ResultItem = ResultItem_Serialize | ResultItem_Deserialize;
+
+/**  One (person, product) of a run. */
+export type ResultItem_Deserialize = {
+	/**  The product by name. */
+	product: string,
+	result: ItemResult,
+	/**  Why, when it was not done: Microsoft's words for a failure. */
+	reason?: string | null,
+};
+
+/**  One (person, product) of a run. */
+export type ResultItem_Serialize = {
+	/**  The product by name. */
+	product: string,
+	result: ItemResult,
+	/**  Why, when it was not done: Microsoft's words for a failure. */
+	reason: string | null,
+};
+
+/**  One person of a run, and what became of each of their items. */
+export type ResultPerson = ResultPerson_Serialize | ResultPerson_Deserialize;
+
+/**  One person of a run, and what became of each of their items. */
+export type ResultPerson_Deserialize = {
+	displayName?: string | null,
+	userPrincipalName: string,
+	items: ResultItem_Deserialize[],
+};
+
+/**  One person of a run, and what became of each of their items. */
+export type ResultPerson_Serialize = {
+	displayName: string | null,
+	userPrincipalName: string,
+	items: ResultItem_Serialize[],
+};
 
 /**  One past run of the open tenant, for the run history. */
 export type RunEntry = RunEntry_Serialize | RunEntry_Deserialize;
@@ -1084,6 +1201,8 @@ export type RunSummary_Deserialize = {
 	skipped: number,
 	/**  The items left not run, to plan again. */
 	notRunItems: UserProduct[],
+	/**  Everyone the run was given, by name, with what became of each item. */
+	people: ResultPerson_Deserialize[],
 	failures: RunFailure_Deserialize[],
 	/**  The tenant as read again after the run. */
 	overview: TenantOverview_Deserialize,
@@ -1112,6 +1231,8 @@ export type RunSummary_Serialize = {
 	skipped: number,
 	/**  The items left not run, to plan again. */
 	notRunItems: UserProduct[],
+	/**  Everyone the run was given, by name, with what became of each item. */
+	people: ResultPerson_Serialize[],
 	failures: RunFailure_Serialize[],
 	/**  The tenant as read again after the run. */
 	overview: TenantOverview_Serialize,
@@ -1168,6 +1289,11 @@ export type Settings_Deserialize = {
 	 *  number: it turns freed seats into money.
 	 */
 	seatPrices: { [key in string]: number },
+	/**
+	 *  Whether to look for a newer version when the app starts; `None`
+	 *  means yes. Settings can always look.
+	 */
+	checkForUpdates?: boolean | null,
 };
 
 export type Settings_Serialize = {
@@ -1186,6 +1312,20 @@ export type Settings_Serialize = {
 	 *  number: it turns freed seats into money.
 	 */
 	seatPrices: { [key in string]: number },
+	/**
+	 *  Whether to look for a newer version when the app starts; `None`
+	 *  means yes. Settings can always look.
+	 */
+	checkForUpdates?: boolean,
+};
+
+/**
+ *  A rotated refresh token could not be kept in the keychain: the sign-in
+ *  works until the app closes, then the admin signs in again.
+ */
+export type SignInNotKept = {
+	/**  What happened, for the admin (English; the UI says it in its language). */
+	message: string,
 };
 
 /**
@@ -1264,6 +1404,42 @@ export type TenantOverview_Serialize = {
 	 */
 	offline: OfflineFile_Serialize | null,
 };
+
+/**  What a check found. */
+export type UpdateCheck = UpdateCheck_Serialize | UpdateCheck_Deserialize;
+
+/**  What a check found. */
+export type UpdateCheck_Deserialize = {
+	/**  The version running now. */
+	currentVersion: string,
+	/**  A newer version, if there is one. */
+	available?: AvailableUpdate_Deserialize | null,
+};
+
+/**  What a check found. */
+export type UpdateCheck_Serialize = {
+	/**  The version running now. */
+	currentVersion: string,
+	/**  A newer version, if there is one. */
+	available: AvailableUpdate_Serialize | null,
+};
+
+/**  How far an install has come. */
+export type UpdateProgress = UpdateProgress_Serialize | UpdateProgress_Deserialize;
+
+/**  How far an install has come. */
+export type UpdateProgress_Deserialize = 
+/**  Downloading: kibibytes so far, of the total when known. */
+{ step: "downloading"; downloadedKib: number; totalKib?: number | null } | 
+/**  Downloaded and its signature checked: installing, then restarting. */
+{ step: "installing" };
+
+/**  How far an install has come. */
+export type UpdateProgress_Serialize = 
+/**  Downloading: kibibytes so far, of the total when known. */
+{ step: "downloading"; downloadedKib: number; totalKib: number | null } | 
+/**  Downloaded and its signature checked: installing, then restarting. */
+{ step: "installing" };
 
 /**  Which users to list. */
 export type UserFilter = "all" | "unlicensed" | 

@@ -285,6 +285,7 @@ function summary(parts: Partial<Omit<RunSummary_Serialize, "overview">> & { over
     stopped: false,
     skipped: 0,
     notRunItems: [],
+    people: [],
     failures: [],
     ...parts,
     overview: (parts.overview ?? demoOverview) as RunSummary_Serialize["overview"],
@@ -366,6 +367,7 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
       case "export_run":
         return (args as { path: string }).path;
       case "open_subscriptions":
+      case "open_log_folder":
         return null;
       case "interrupted_runs":
         return backend.interrupted ?? [];
