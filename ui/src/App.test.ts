@@ -338,7 +338,7 @@ describe("the app shell", () => {
     expect(rows).toHaveLength(2);
     const text = (row: Element) => row.textContent!.replace(/\s+/g, " ");
     expect(text(rows[0])).toContain("1 användare");
-    expect(text(rows[0])).toContain("Klar. Klara: 1, misslyckade: 0");
+    expect(text(rows[0])).toContain("Klar. Lyckade: 1, misslyckade: 0");
     expect(rows[0].textContent).toContain(new Intl.DateTimeFormat("sv-SE", { dateStyle: "medium", timeStyle: "short" }).format(new Date(1_795_000_000_000)));
     expect(text(rows[1])).toContain("Ångrades senare");
     expect(rows[1].querySelector("[data-action=undo-run]")).toBeNull();

@@ -748,7 +748,7 @@ export const sv: Messages = {
   "history.state.cancelled": "Stoppad",
   "history.state.interrupted": "Avbruten: återuppta den från meddelandet överst i fönstret",
   "history.state.damaged": "Loggen är skadad: det som loggades är känt, resten går inte att utläsa ur den",
-  "history.counts": "Klara: {done}, misslyckade: {failed}",
+  "history.counts": "Lyckade: {done}, misslyckade: {failed}",
   "history.undone": "Ångrades senare",
   "history.undoTitle": "Ångra en körning",
   "history.undoText": "Lägg tillbaka varje licens som körningen tog bort, som den var (med samma appar avstängda). Licenserna blir tilldelade igen.",
