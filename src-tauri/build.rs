@@ -30,6 +30,7 @@ fn main() {
         "run_history",
         "export_run",
         "open_subscriptions",
+        "open_log_folder",
         "refresh_tenant",
         "choose_file",
         "open_file",

@@ -303,6 +303,12 @@ pub(crate) fn print_report(
 }
 
 fn fail(error: &Error) -> ExitCode {
+    tracing::error!(
+        code = ?error.code,
+        details = error.details.as_deref().unwrap_or_default(),
+        "{}",
+        error.message
+    );
     eprintln!("license-desk: {}", error.message);
     if let Some(details) = &error.details {
         eprintln!("  {details}");
@@ -316,6 +322,8 @@ fn fail(error: &Error) -> ExitCode {
 
 /// Runs a command line; never opens a window.
 pub fn main(arguments: Vec<String>) -> ExitCode {
+    // The command's name only: its other arguments stay out of the log.
+    let command = arguments.get(1).cloned().unwrap_or_default();
     let cli = match Cli::try_parse_from(arguments) {
         Ok(cli) => cli,
         Err(error) => {
@@ -327,13 +335,19 @@ pub fn main(arguments: Vec<String>) -> ExitCode {
             };
         }
     };
+    crate::logging::start_in_platform_folder(crate::logging::COMMAND_LINE);
+    sign_in::on_refresh_token_not_kept(|error| {
+        eprintln!("warning: {}", error.message);
+        eprintln!("  The sign-in works until this command ends; sign in again in the app to keep it.");
+    });
+    tracing::info!(command, "command started");
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
             return fail(&Error::new(ErrorCode::Internal, "Could not start.").with_details(error.to_string()))
         }
     };
-    runtime.block_on(async move {
+    let code = runtime.block_on(async move {
         match cli.command {
             Command::Runs(args) => {
                 let dir = match journal_dir(&args) {
@@ -393,7 +407,9 @@ pub fn main(arguments: Vec<String>) -> ExitCode {
             Command::Plan(args) => cli_offline::plan(&args).unwrap_or_else(|e| fail(&e)),
             Command::Apply(args) => cli_offline::apply(args).await.unwrap_or_else(|e| fail(&e)),
         }
-    })
+    });
+    tracing::info!(command, "command ended: {code:?}");
+    code
 }
 
 async fn unassign(args: UnassignArgs) -> Result<ExitCode, Error> {

@@ -6,6 +6,8 @@ mod cli_findings;
 mod cli_offline;
 mod commands;
 mod demo;
+pub mod logging;
+mod notify;
 mod offline;
 mod savings;
 mod settings_store;
@@ -53,8 +55,12 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             offline::export_tenant,
             offline::save_plan,
             offline::check_saved_plan,
+            logging::open_log_folder,
         ])
-        .events(tauri_specta::collect_events![offline::FileHandedOver])
+        .events(tauri_specta::collect_events![
+            offline::FileHandedOver,
+            sign_in::SignInNotKept
+        ])
 }
 
 /// The TypeScript bindings for [`ipc`], as committed in `ui/src/lib/bindings.ts`.
@@ -111,9 +117,26 @@ pub fn run() -> ExitCode {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(state::AppState::default())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
+            match logging::app_folder(app.handle()) {
+                Some(folder) => {
+                    if let Err(problem) = logging::start(&folder, logging::APP) {
+                        eprintln!("License Desk keeps no log: {problem}");
+                    }
+                }
+                None => eprintln!("License Desk keeps no log: no log folder is known for this user"),
+            }
+            let handle = app.handle().clone();
+            sign_in::on_refresh_token_not_kept(move |error| {
+                use tauri_specta::Event;
+                let _ = sign_in::SignInNotKept {
+                    message: error.message.clone(),
+                }
+                .emit(&handle);
+            });
             ipc.mount_events(app);
             Ok(())
         })
@@ -122,6 +145,9 @@ pub fn run() -> ExitCode {
                 if let Some(path) = paths.first() {
                     hand_over(tauri::Manager::app_handle(window), path.clone());
                 }
+            }
+            if let tauri::WindowEvent::Destroyed = event {
+                tracing::info!("the window closed");
             }
         })
         .run(tauri::generate_context!("../tauri.conf.json"));

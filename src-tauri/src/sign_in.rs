@@ -50,18 +50,59 @@ pub fn target(settings: &Settings) -> Result<SignInTarget, Error> {
     })
 }
 
+/// A rotated refresh token could not be kept in the keychain: the sign-in
+/// works until the app closes, then the admin signs in again.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInNotKept {
+    /// What happened, for the admin (English; the UI says it in its language).
+    pub message: String,
+}
+
+/// Who hears that a rotated refresh token could not be kept: the window
+/// (an event) or the command line (standard error). Set once at start.
+type NotKeptReporter = Box<dyn Fn(&Error) + Send + Sync>;
+static NOT_KEPT: std::sync::OnceLock<NotKeptReporter> = std::sync::OnceLock::new();
+
+/// Tells `report` of every rotated refresh token the keychain refused, for
+/// the rest of the process (the first call wins).
+pub fn on_refresh_token_not_kept(report: impl Fn(&Error) + Send + Sync + 'static) {
+    let _ = NOT_KEPT.set(Box::new(report));
+}
+
 /// Keeps the refresh token in the keychain, replacing it at every rotation.
 /// `None` when no keychain can be used: the sign-in then lasts this run only.
 fn keychain_store(account: &str, first: Option<&str>) -> Option<RefreshTokenStore> {
-    let secret = Secret::new(account).ok()?;
+    let secret = match Secret::new(account) {
+        Ok(secret) => secret,
+        Err(error) => {
+            tracing::warn!(
+                details = error.details.as_deref().unwrap_or_default(),
+                "no keychain: the sign-in lasts this run only"
+            );
+            return None;
+        }
+    };
     if let Some(token) = first {
         // Try it now, so the admin hears at once if nothing can be kept.
-        secret.save(token).ok()?;
+        if let Err(error) = secret.save(token) {
+            tracing::warn!(
+                details = error.details.as_deref().unwrap_or_default(),
+                "the keychain refused the sign-in: it lasts this run only"
+            );
+            return None;
+        }
     }
-    // A rotation is a short D-Bus or OS call; a failure then is not worth
-    // failing the request that caused it, and the next rotation tries again.
+    // A rotation that cannot be kept does not fail the request that caused
+    // it (the new token works from memory): the session logs it, the admin
+    // is told the sign-in will not outlast this run, and the next rotation
+    // tries again.
     Some(Arc::new(move |token: &str| {
-        let _ = secret.save(token);
+        secret.save(token).inspect_err(|error| {
+            if let Some(report) = NOT_KEPT.get() {
+                report(error);
+            }
+        })
     }))
 }
 
@@ -77,15 +118,27 @@ pub fn delegated(
     Ok((GraphClient::new(Arc::new(session), RetryPolicy::default())?, kept))
 }
 
+/// What the keychain holds for `account`; nothing when it cannot be read
+/// or is incomplete (logged: the admin then simply signs in again).
+fn kept(account: &str) -> Option<String> {
+    match Secret::new(account).and_then(|secret| secret.load()) {
+        Ok(value) => value,
+        Err(error) => {
+            tracing::warn!(
+                details = error.details.as_deref().unwrap_or_default(),
+                "nothing usable in the keychain: {}",
+                error.message
+            );
+            None
+        }
+    }
+}
+
 /// Opens what the keychain kept from last time: a refresh token, or an
 /// app-only secret. `None` when nothing is kept (or no keychain works).
 pub async fn restore(target: SignInTarget) -> Result<Option<(GraphClient, String, bool)>, Error> {
     let refresh_account = keychain::refresh_token_account(&target);
-    if let Some(refresh) = Secret::new(&refresh_account)
-        .and_then(|s| s.load())
-        .ok()
-        .flatten()
-    {
+    if let Some(refresh) = kept(&refresh_account) {
         let store = keychain_store(&refresh_account, None);
         let session = Session::resume(target, refresh, store)?;
         return Ok(Some((
@@ -95,7 +148,7 @@ pub async fn restore(target: SignInTarget) -> Result<Option<(GraphClient, String
         )));
     }
     let secret_account = keychain::client_secret_account(&target);
-    if let Some(secret) = Secret::new(&secret_account).and_then(|s| s.load()).ok().flatten() {
+    if let Some(secret) = kept(&secret_account) {
         let session = Session::app_only(target, secret).await?;
         return Ok(Some((
             GraphClient::new(Arc::new(session), RetryPolicy::default())?,

@@ -174,6 +174,13 @@ fn outcome_of(kind: RunKind, item: &PlanItem, answer: &Answer) -> Outcome {
         return Outcome::Done;
     }
     let error = GraphFailure::from_body(answer.status, &answer.body, &answer.client_request_id).into_error();
+    tracing::warn!(
+        status = answer.status,
+        code = ?error.code,
+        client_request_id = answer.client_request_id,
+        "a change was refused: {}",
+        error.message
+    );
     let message = match (kind, error.code) {
         (RunKind::Unassign, ErrorCode::LicenseInherited) => {
             let groups: Vec<String> = match &item.verdict {
@@ -302,7 +309,40 @@ async fn start(
     }));
     journal.write(&entries)?;
     let path = journal.path().to_owned();
-    execute(client, journal, &path, options, progress, cancel).await
+    tracing::info!(
+        run = %run,
+        kind = ?kind,
+        undoes = ?undoes,
+        items = items.len(),
+        to_send = items.len() - skipped.len(),
+        "run started"
+    );
+    let report = execute(client, journal, &path, options, progress, cancel).await;
+    log_end(run, &report);
+    report
+}
+
+/// Logs how a run ended, with its counts, or why it stopped.
+fn log_end(run: Uuid, report: &Result<Report, Error>) {
+    match report {
+        Ok(report) => tracing::info!(
+            run = %run,
+            done = report.count(|o| *o == Outcome::Done),
+            failed = report.count(|o| matches!(o, Outcome::Failed { .. })),
+            skipped = report.count(|o| *o == Outcome::Skipped),
+            not_run = report.count(|o| *o == Outcome::NotRun),
+            unsettled = report.items.len().saturating_sub(report.outcomes.len()),
+            cancelled = report.cancelled,
+            "run ended"
+        ),
+        Err(error) => tracing::error!(
+            run = %run,
+            code = ?error.code,
+            details = error.details.as_deref().unwrap_or_default(),
+            "run stopped: {}",
+            error.message
+        ),
+    }
 }
 
 /// Continues an interrupted run: what was in flight is checked against the
@@ -314,9 +354,19 @@ pub async fn resume(
     progress: impl Fn(Progress) + Send + Sync + 'static,
     cancel: Cancel,
 ) -> Result<Report, Error> {
-    journal::read(journal_path)?.check_tenant(options.tenant)?;
+    let record = journal::read(journal_path)?;
+    record.check_tenant(options.tenant)?;
     let journal = Journal::reopen(journal_path)?;
-    execute(client, journal, journal_path, options, progress, cancel).await
+    tracing::info!(
+        run = %record.run,
+        kind = ?record.kind,
+        items = record.items.len(),
+        settled = record.outcomes.len(),
+        "run resumed"
+    );
+    let report = execute(client, journal, journal_path, options, progress, cancel).await;
+    log_end(record.run, &report);
+    report
 }
 
 #[derive(Deserialize)]

@@ -3,6 +3,8 @@
 //! Access tokens live only in memory, inside a [`Session`]. A refresh token
 //! replaces itself on every use; the new one is handed to `on_refresh_token`
 //! at once (the app stores it in the OS keychain) and the old one forgotten.
+//!
+//! Each step is logged (`tracing`), never with a token, a code or a secret.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -190,37 +192,91 @@ async fn post_token(
     target: &SignInTarget,
     form: &[(&str, &str)],
 ) -> Result<TokenResponse, OAuthOutcome> {
+    // Which grant this is (never a value that grants anything).
+    let grant = form
+        .iter()
+        .find(|(name, _)| *name == "grant_type")
+        .map_or("", |(_, value)| *value);
+    let client_request_id = uuid::Uuid::new_v4().to_string();
     let response = http
         .post(target.url("token"))
+        .header("client-request-id", &client_request_id)
+        .header("return-client-request-id", "true")
         .form(form)
         .send()
         .await
-        .map_err(|e| OAuthOutcome::Failed(network(e)))?;
+        .map_err(|e| {
+            let e = e.without_url();
+            tracing::warn!(
+                grant,
+                client_request_id,
+                "the sign-in service could not be reached: {e}"
+            );
+            OAuthOutcome::Failed(network(e))
+        })?;
     let status = response.status();
     let body = response
         .bytes()
         .await
         .map_err(|e| OAuthOutcome::Failed(network(e)))?;
     if status.is_success() {
-        return serde_json::from_slice(&body).map_err(|e| {
-            OAuthOutcome::Failed(
-                Error::new(
-                    ErrorCode::SignInFailed,
-                    "The sign-in service sent an answer License Desk cannot read.",
+        return serde_json::from_slice::<TokenResponse>(&body)
+            .inspect(|tokens| {
+                tracing::info!(
+                    grant,
+                    client_request_id,
+                    expires_in = tokens.expires_in,
+                    refresh_token = tokens.refresh_token.is_some(),
+                    "tokens received"
                 )
-                .with_details(e.to_string()),
-            )
-        });
+            })
+            .map_err(|e| {
+                tracing::warn!(
+                    grant,
+                    client_request_id,
+                    "the sign-in service's answer is unreadable"
+                );
+                OAuthOutcome::Failed(
+                    Error::new(
+                        ErrorCode::SignInFailed,
+                        "The sign-in service sent an answer License Desk cannot read.",
+                    )
+                    .with_details(e.to_string()),
+                )
+            });
     }
     match serde_json::from_slice::<OAuthError>(&body) {
-        Ok(error) => Err(OAuthOutcome::Refused(error)),
-        Err(_) => Err(OAuthOutcome::Failed(
-            Error::new(
-                ErrorCode::SignInFailed,
-                "The sign-in service refused the request.",
-            )
-            .with_details(format!("HTTP {status}")),
-        )),
+        Ok(error) => {
+            // A device code sign-in asks every few seconds until the admin is done.
+            if matches!(error.error.as_str(), "authorization_pending" | "slow_down") {
+                tracing::debug!(grant, client_request_id, error = error.error, "not signed in yet");
+            } else {
+                tracing::warn!(
+                    grant,
+                    client_request_id,
+                    status = status.as_u16(),
+                    error = error.error,
+                    "the sign-in service refused: {}",
+                    first_line(&error.error_description)
+                );
+            }
+            Err(OAuthOutcome::Refused(error))
+        }
+        Err(_) => {
+            tracing::warn!(
+                grant,
+                client_request_id,
+                status = status.as_u16(),
+                "the sign-in service refused"
+            );
+            Err(OAuthOutcome::Failed(
+                Error::new(
+                    ErrorCode::SignInFailed,
+                    "The sign-in service refused the request.",
+                )
+                .with_details(format!("HTTP {status}")),
+            ))
+        }
     }
 }
 
@@ -257,8 +313,24 @@ fn sign_in_error(outcome: OAuthOutcome) -> Error {
     }
 }
 
-/// Hears every new refresh token at once, to store it (and so forget the old).
-pub type RefreshTokenStore = Arc<dyn Fn(&str) + Send + Sync>;
+/// Hears every new refresh token at once, to store it (and so forget the
+/// old). A token it could not keep is an error: the session goes on with
+/// the token in memory, the failure is logged, and the store's owner tells
+/// the admin that the sign-in will not outlast this run.
+pub type RefreshTokenStore = Arc<dyn Fn(&str) -> Result<(), Error> + Send + Sync>;
+
+/// Hands `token` to `store`; a failure is logged, never dropped.
+fn hand_to_store(store: &RefreshTokenStore, token: &str) {
+    match store(token) {
+        Ok(()) => tracing::debug!("the new refresh token is kept"),
+        Err(error) => tracing::error!(
+            code = ?error.code,
+            details = error.details.as_deref().unwrap_or_default(),
+            "the new refresh token could not be kept: {}",
+            error.message
+        ),
+    }
+}
 
 /// Keeps a session's tokens: the access token in memory only, renewed
 /// before it runs out or when Graph refuses it.
@@ -314,7 +386,7 @@ impl Session {
         on_refresh_token: Option<RefreshTokenStore>,
     ) -> Result<Self, Error> {
         if let (Some(store), Some(refresh)) = (&on_refresh_token, &response.refresh_token) {
-            store(refresh);
+            hand_to_store(store, refresh);
         }
         // A sign-in that asked for the savings permissions (and got them)
         // keeps asking for them at every renewal.
@@ -433,6 +505,7 @@ impl Session {
         let Some(refresh) = tokens.refresh.clone() else {
             return Err(ScopeError::Failed(signed_out("no refresh token is held")));
         };
+        tracing::info!(scopes = extra, "asking for more permissions without a browser");
         let answer = post_token(
             &self.http,
             &self.target,
@@ -451,6 +524,7 @@ impl Session {
                 Ok(())
             }
             Err(OAuthOutcome::Refused(refused)) if refused.needs_interaction() => {
+                tracing::info!("the extra permissions need the browser first");
                 Err(ScopeError::InteractionRequired {
                     scopes: merge_scopes(&self.target.delegated_scopes(), &wanted),
                     details: format!("{}: {}", refused.error, first_line(&refused.error_description)),
@@ -473,7 +547,7 @@ impl Session {
         if let Some(new_refresh) = &response.refresh_token {
             tokens.refresh = Some(new_refresh.clone());
             if let Some(store) = &self.on_refresh_token {
-                store(new_refresh);
+                hand_to_store(store, new_refresh);
             }
         }
         tokens.access = Some((
@@ -483,12 +557,19 @@ impl Session {
     }
 
     async fn renew(&self, tokens: &mut Tokens) -> Result<String, Error> {
+        tracing::info!(
+            app_only = self.app_only_secret.is_some(),
+            "renewing the access token"
+        );
         match self.renew_once(tokens).await {
             // Consent to the extra scopes was withdrawn: carry on with the
             // sign-in's own.
             Err(OAuthOutcome::Refused(refused))
                 if refused.needs_interaction() && tokens.scopes != self.target.delegated_scopes() =>
             {
+                tracing::warn!(
+                    "consent to the extra permissions was withdrawn: renewing with the sign-in's own"
+                );
                 tokens.scopes = self.target.delegated_scopes();
                 self.renew_once(tokens).await.map_err(renewal_error)
             }
@@ -545,6 +626,7 @@ fn renewal_error(outcome: OAuthOutcome) -> Error {
 }
 
 fn signed_out(details: &str) -> Error {
+    tracing::warn!("signed out: {details}");
     Error::new(
         ErrorCode::SignedOut,
         "Your sign-in has expired or was revoked. Sign in again to continue.",
@@ -612,6 +694,10 @@ impl BrowserSignIn {
             .append_pair("code_challenge", &challenge)
             .append_pair("code_challenge_method", "S256")
             .append_pair("prompt", "select_account");
+        tracing::info!(
+            port,
+            "browser sign-in started: waiting for the browser to come back"
+        );
         Ok(Self {
             authorize_url: url.into(),
             target,
@@ -629,11 +715,13 @@ impl BrowserSignIn {
         let code = tokio::time::timeout(timeout, self.wait_for_code())
             .await
             .map_err(|_| {
+                tracing::warn!("browser sign-in timed out after {} s", timeout.as_secs());
                 Error::new(
                     ErrorCode::SignInTimedOut,
                     "Nobody finished signing in in the browser in time. Start again.",
                 )
             })??;
+        tracing::info!("browser sign-in came back: redeeming its code");
         let http = self.target.endpoints.http_client()?;
         post_token(
             &http,
@@ -694,11 +782,16 @@ async fn serve_callback(
     let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     if url.path() != "/" || (get("code").is_none() && get("error").is_none()) {
         // A favicon or a stray request: not the redirect.
+        tracing::debug!(
+            path = url.path(),
+            "a request to the sign-in listener that is not its answer: 404"
+        );
         return respond(&mut stream, "404 Not Found", "").await;
     }
     if get("state").as_deref() != Some(state.as_str()) {
         // Not this sign-in's answer (forged, or from an older attempt): refuse
         // it and keep waiting for the real one.
+        tracing::warn!("an answer that does not belong to this sign-in was refused; still waiting");
         return respond(
             &mut stream,
             "400 Bad Request",
@@ -711,6 +804,7 @@ async fn serve_callback(
             "{error}: {}",
             first_line(&get("error_description").unwrap_or_default())
         );
+        tracing::warn!("the browser sign-in came back without signing in: {details}");
         Err(if error == "access_denied" {
             Error::new(
                 ErrorCode::SignInCancelled,
@@ -822,6 +916,10 @@ impl DeviceSignIn {
             )
             .with_details(e.to_string())
         })?;
+        tracing::info!(
+            expires_in = started.expires_in,
+            "device code sign-in started: waiting for the admin to enter the code"
+        );
         Ok(Self {
             user_code: started.user_code,
             verification_uri: started.verification_uri,
@@ -853,11 +951,16 @@ impl DeviceSignIn {
                 Ok(tokens) => return Ok(tokens),
                 Err(OAuthOutcome::Refused(refused)) if refused.error == "authorization_pending" => {}
                 Err(OAuthOutcome::Refused(refused)) if refused.error == "slow_down" => {
-                    interval += Duration::from_secs(5)
+                    interval += Duration::from_secs(5);
+                    tracing::info!(
+                        "the sign-in service asked to be polled less often: every {} s",
+                        interval.as_secs()
+                    );
                 }
                 Err(other) => return Err(sign_in_error(other)),
             }
             if Instant::now() + interval > self.expires_at {
+                tracing::warn!("the device code expired before it was used");
                 return Err(Error::new(
                     ErrorCode::SignInTimedOut,
                     "The sign-in code expired before it was used. Start again.",

@@ -1,5 +1,7 @@
 //! Every Graph request goes through [`GraphClient::send`], under one retry
 //! policy, with a `client-request-id` kept with any error for support.
+//! Waits, retries and failures are logged with it; a request's query
+//! (names searched for, paging tokens) and its token never are.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -79,6 +81,11 @@ fn rng() -> StdRng {
     StdRng::from_entropy()
 }
 
+/// A request's path as the log shows it: without its query.
+fn logged_path(path: &str) -> &str {
+    path.split('?').next().unwrap_or_default()
+}
+
 impl GraphClient {
     pub fn new(session: Arc<Session>, policy: RetryPolicy) -> Result<Self, Error> {
         let endpoints = &session.target().endpoints;
@@ -155,8 +162,18 @@ impl GraphClient {
             }
             let outcome = builder.send().await;
             sent += 1;
+            let method = request.method.as_str();
+            let path = logged_path(&request.path);
             let wait = match outcome {
                 Err(error) => {
+                    let error = error.without_url();
+                    tracing::warn!(
+                        method,
+                        path,
+                        client_request_id,
+                        attempt = sent,
+                        "no answer from Microsoft Graph: {error}"
+                    );
                     // Never sent: always safe to try again. Sent and lost:
                     // only a read may be repeated; a change may have happened.
                     if !error.is_connect() && !request.repeatable {
@@ -167,6 +184,13 @@ impl GraphClient {
                     }
                     let wait = self.policy.backoff(sent - 1, &mut rng);
                     if !self.may_retry(sent, wait, deadline) {
+                        tracing::error!(
+                            method,
+                            path,
+                            client_request_id,
+                            attempts = sent,
+                            "giving up: Microsoft Graph could not be reached"
+                        );
                         let error = error.without_url();
                         return Err(crate::endpoints::office_network_problem(&error).unwrap_or_else(|| {
                             Error::new(
@@ -176,10 +200,23 @@ impl GraphClient {
                             .with_details(error.to_string())
                         }));
                     }
+                    tracing::info!(
+                        client_request_id,
+                        wait_ms = wait.as_millis() as u64,
+                        "trying again"
+                    );
                     wait
                 }
                 Ok(response) => {
                     let status = response.status().as_u16();
+                    tracing::debug!(
+                        method,
+                        path,
+                        status,
+                        client_request_id,
+                        attempt = sent,
+                        "answered"
+                    );
                     let header_wait = retry_after(
                         response
                             .headers()
@@ -190,6 +227,14 @@ impl GraphClient {
                         Ok(bytes) if bytes.is_empty() => Value::Null,
                         Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or(Value::Null),
                         Err(error) if request.repeatable => {
+                            let error = error.without_url();
+                            tracing::warn!(
+                                method,
+                                path,
+                                status,
+                                client_request_id,
+                                "the answer was cut off: {error}"
+                            );
                             let wait = self.policy.backoff(sent - 1, &mut rng);
                             if !self.may_retry(sent, wait, deadline) {
                                 return Err(Error::new(
@@ -202,20 +247,40 @@ impl GraphClient {
                             continue;
                         }
                         Err(error) => {
+                            let error = error.without_url();
+                            tracing::warn!(
+                                method,
+                                path,
+                                status,
+                                client_request_id,
+                                "the answer to a change was cut off: {error}"
+                            );
                             return Err(outcome_unknown(
                                 "The answer to a change was cut off.",
                                 format!("{} (client-request-id {client_request_id})", error.without_url()),
-                            ))
+                            ));
                         }
                     };
                     let failure = || GraphFailure::from_body(status, &body, &client_request_id).into_error();
                     match status {
                         401 if renewals < MAX_RENEWALS && sent < MAX_ATTEMPTS => {
+                            tracing::info!(
+                                method,
+                                path,
+                                client_request_id,
+                                "the access token was refused (401): renewing it"
+                            );
                             renewals += 1;
                             token = self.session.renew_after_rejection(&token).await?;
                             continue;
                         }
                         401 => {
+                            tracing::warn!(
+                                method,
+                                path,
+                                client_request_id,
+                                "the access token was refused again (401): signed out"
+                            );
                             return Err(Error::new(
                                 ErrorCode::SignedOut,
                                 "Microsoft no longer accepts this sign-in. Sign in again.",
@@ -225,13 +290,34 @@ impl GraphClient {
                         429 => {
                             let wait = header_wait.unwrap_or(Duration::from_secs(1));
                             if !self.may_retry(sent, wait, deadline) {
+                                tracing::error!(
+                                    method,
+                                    path,
+                                    client_request_id,
+                                    attempts = sent,
+                                    "giving up: still throttled (429)"
+                                );
                                 return Err(failure());
                             }
+                            tracing::info!(
+                                method,
+                                path,
+                                client_request_id,
+                                wait_ms = wait.as_millis() as u64,
+                                "throttled by Microsoft (429): waiting as asked"
+                            );
                             self.throttled(wait);
                             wait
                         }
                         // A 503/504 does not say whether a change was made.
                         503 | 504 if !request.repeatable => {
+                            tracing::warn!(
+                                method,
+                                path,
+                                status,
+                                client_request_id,
+                                "a change was answered with a server error: its outcome is unknown"
+                            );
                             return Err(outcome_unknown(
                                 "Microsoft's service answered a change with a server error.",
                                 failure().details.unwrap_or_default(),
@@ -240,8 +326,24 @@ impl GraphClient {
                         503 | 504 => {
                             let wait = header_wait.unwrap_or_else(|| self.policy.backoff(sent - 1, &mut rng));
                             if !self.may_retry(sent, wait, deadline) {
+                                tracing::error!(
+                                    method,
+                                    path,
+                                    status,
+                                    client_request_id,
+                                    attempts = sent,
+                                    "giving up: Microsoft Graph kept failing"
+                                );
                                 return Err(failure());
                             }
+                            tracing::warn!(
+                                method,
+                                path,
+                                status,
+                                client_request_id,
+                                wait_ms = wait.as_millis() as u64,
+                                "server error: trying again"
+                            );
                             wait
                         }
                         _ => {
@@ -264,7 +366,17 @@ impl GraphClient {
         if (200..300).contains(&answer.status) {
             Ok(answer.body)
         } else {
-            Err(GraphFailure::from_body(answer.status, &answer.body, &answer.client_request_id).into_error())
+            let failure = GraphFailure::from_body(answer.status, &answer.body, &answer.client_request_id);
+            tracing::warn!(
+                method = request.method.as_str(),
+                path = logged_path(&request.path),
+                status = answer.status,
+                code = failure.code,
+                client_request_id = answer.client_request_id,
+                "Microsoft Graph refused: {}",
+                failure.message
+            );
+            Err(failure.into_error())
         }
     }
 
@@ -491,7 +603,23 @@ impl GraphClient {
                 wait = wait.max(self.policy.backoff(round - 1, &mut rng));
             }
             let waiting = settled.iter().any(Option::is_none);
+            if waiting {
+                let again = settled.iter().filter(|outcome| outcome.is_none()).count();
+                tracing::info!(
+                    client_request_id = outer_request_id,
+                    round,
+                    again,
+                    throttled = !longest_throttle.is_zero(),
+                    wait_ms = wait.as_millis() as u64,
+                    "a batch left requests to send again"
+                );
+            }
             if waiting && !self.may_retry(round, wait, deadline) {
+                tracing::error!(
+                    client_request_id = outer_request_id,
+                    round,
+                    "giving up on a batch's requests still unanswered"
+                );
                 for index in 0..requests.len() {
                     if settled[index].is_none() {
                         settled[index] = Some(Err(refused[index].take().unwrap_or_else(no_answer_in_batch)));

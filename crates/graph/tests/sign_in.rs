@@ -55,8 +55,42 @@ fn collecting_store() -> (
     let sink = stored.clone();
     (
         stored,
-        Arc::new(move |token: &str| sink.lock().unwrap().push(token.to_owned())),
+        Arc::new(move |token: &str| {
+            sink.lock().unwrap().push(token.to_owned());
+            Ok(())
+        }),
     )
+}
+
+#[tokio::test]
+async fn a_refresh_token_the_store_cannot_keep_does_not_stop_the_session() {
+    let emulator = tenant(Some(ADMIN)).await;
+    let target = target(&emulator, &PUBLIC_CLIENT_ID.to_string());
+    let sign_in = BrowserSignIn::start(target.clone()).await.unwrap();
+    let url = sign_in.authorize_url.clone();
+    let (tokens, ()) = tokio::join!(sign_in.finish(Duration::from_secs(10)), browse(&url));
+    let refused = Arc::new(Mutex::new(0));
+    let count = refused.clone();
+    let store: license_desk_graph::auth::RefreshTokenStore = Arc::new(move |_: &str| {
+        *count.lock().unwrap() += 1;
+        Err(license_desk_core::Error::new(
+            ErrorCode::KeychainUnavailable,
+            "locked",
+        ))
+    });
+    let session = Arc::new(Session::delegated(target, &tokens.unwrap(), Some(store)).unwrap());
+    let client = GraphClient::new(session, RetryPolicy::default()).unwrap();
+    emulator.expire_tokens();
+    // The rotation could not be kept: the store said so (its owner tells
+    // the admin), and the session goes on with the new token in memory.
+    assert_eq!(client.get::<Me>("/me").await.unwrap().user_principal_name, ADMIN);
+    assert_eq!(
+        *refused.lock().unwrap(),
+        2,
+        "the first token and its rotation were both handed over"
+    );
+    emulator.expire_tokens();
+    assert_eq!(client.get::<Me>("/me").await.unwrap().user_principal_name, ADMIN);
 }
 
 #[tokio::test]
