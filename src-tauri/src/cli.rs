@@ -341,6 +341,7 @@ pub fn main(arguments: Vec<String>) -> ExitCode {
         eprintln!("  The sign-in works until this command ends; sign in again in the app to keep it.");
     });
     tracing::info!(command, "command started");
+    crate::product_names::load_for_command_line();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {

@@ -9,10 +9,12 @@ mod demo;
 pub mod logging;
 mod notify;
 mod offline;
+mod product_names;
 mod savings;
 mod settings_store;
 mod sign_in;
 mod state;
+mod updates;
 
 use std::process::ExitCode;
 
@@ -55,6 +57,10 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
             offline::export_tenant,
             offline::save_plan,
             offline::check_saved_plan,
+            product_names::product_names,
+            product_names::edit_product_names,
+            updates::check_for_update,
+            updates::install_update,
             logging::open_log_folder,
         ])
         .events(tauri_specta::collect_events![
@@ -105,6 +111,8 @@ pub fn run() -> ExitCode {
         eprintln!("License Desk needs a desktop session to open its window (neither DISPLAY nor WAYLAND_DISPLAY is set). Run `license-desk --help` for the commands that need none.");
         return ExitCode::FAILURE;
     }
+    // The admin's own product names, read once before anything is shown.
+    product_names::load();
     let ipc = ipc();
     let app = tauri::Builder::default()
         // First, so a second start only hands over to the window already open.
@@ -117,8 +125,10 @@ pub fn run() -> ExitCode {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .plugin(tauri_plugin_notification::init())
         .manage(state::AppState::default())
+        .manage(updates::Updates::default())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             match logging::app_folder(app.handle()) {

@@ -73,6 +73,8 @@ pub enum ErrorCode {
     PlanOfAnotherTenant,
     /// What is open is a file, reviewed offline: nothing can change.
     OfflineReadOnly,
+    /// A newer version could not be looked for, downloaded or installed.
+    UpdateFailed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, thiserror::Error)]
@@ -163,6 +165,7 @@ mod tests {
             (ErrorCode::FileNotUsable, "file_not_usable"),
             (ErrorCode::PlanOfAnotherTenant, "plan_of_another_tenant"),
             (ErrorCode::OfflineReadOnly, "offline_read_only"),
+            (ErrorCode::UpdateFailed, "update_failed"),
         ];
         for (code, name) in pinned {
             assert_eq!(serde_json::to_value(code).unwrap(), json!(name));

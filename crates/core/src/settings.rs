@@ -38,6 +38,11 @@ pub struct Settings {
     /// What one seat costs a month, in hundredths of `currency`, by part
     /// number: it turns freed seats into money.
     pub seat_prices: BTreeMap<String, u32>,
+    /// Whether to look for a newer version when the app starts; `None`
+    /// means yes. Settings can always look.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[specta(optional)]
+    pub check_for_updates: Option<bool>,
 }
 
 impl Default for Settings {
@@ -49,6 +54,7 @@ impl Default for Settings {
             client_id: None,
             currency: None,
             seat_prices: BTreeMap::new(),
+            check_for_updates: None,
         }
     }
 }
@@ -68,6 +74,11 @@ impl Settings {
             .map(str::trim)
             .filter(|id| !id.is_empty())
             .unwrap_or(DEFAULT_CLIENT_ID)
+    }
+
+    /// Whether to look for a newer version when the app starts.
+    pub fn checks_for_updates_at_start(&self) -> bool {
+        self.check_for_updates != Some(false)
     }
 }
 
@@ -101,6 +112,7 @@ impl Settings {
             client_id: field(fields, "clientId"),
             currency: field(fields, "currency"),
             seat_prices: field(fields, "seatPrices"),
+            check_for_updates: field(fields, "checkForUpdates"),
         }
     }
 }
@@ -119,14 +131,16 @@ mod tests {
             client_id: Some("11111111-2222-3333-4444-555555555555".into()),
             currency: Some("SEK".into()),
             seat_prices: BTreeMap::from([("SPB".to_owned(), 23_990)]),
+            check_for_updates: Some(false),
         };
         let stored = serde_json::to_value(&settings).unwrap();
         assert_eq!(
             stored,
             json!({"language": "sv", "cloud": "us_gov_dod", "tenant": "contoso.onmicrosoft.com",
                    "clientId": "11111111-2222-3333-4444-555555555555",
-                   "currency": "SEK", "seatPrices": {"SPB": 23990}})
+                   "currency": "SEK", "seatPrices": {"SPB": 23990}, "checkForUpdates": false})
         );
+        assert!(!settings.checks_for_updates_at_start());
         assert_eq!(Settings::from_stored(Some(&stored)), settings);
     }
 
@@ -137,6 +151,7 @@ mod tests {
         assert_eq!(Settings::default().language, None);
         assert_eq!(Settings::default().sign_in_tenant(), "organizations");
         assert_eq!(Settings::default().sign_in_client_id(), DEFAULT_CLIENT_ID);
+        assert!(Settings::default().checks_for_updates_at_start());
     }
 
     #[test]

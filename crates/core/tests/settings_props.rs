@@ -20,13 +20,14 @@ fn config(cases: u32) -> ProptestConfig {
     config
 }
 
-const FIELDS: [&str; 6] = [
+const FIELDS: [&str; 7] = [
     "language",
     "cloud",
     "tenant",
     "clientId",
     "currency",
     "seatPrices",
+    "checkForUpdates",
 ];
 
 fn text() -> impl Strategy<Value = String> {
@@ -45,15 +46,17 @@ fn settings() -> impl Strategy<Value = Settings> {
         prop::option::of(text()),
         prop::option::of(text()),
         prop::collection::btree_map(text(), any::<u32>(), 0..5),
+        prop::option::of(any::<bool>()),
     )
         .prop_map(
-            |(language, cloud, tenant, client_id, currency, seat_prices)| Settings {
+            |(language, cloud, tenant, client_id, currency, seat_prices, check_for_updates)| Settings {
                 language,
                 cloud,
                 tenant,
                 client_id,
                 currency,
                 seat_prices,
+                check_for_updates,
             },
         )
 }
@@ -92,7 +95,11 @@ fn json_value() -> impl Strategy<Value = Value> {
 }
 
 /// A value `field` can never be read from.
-fn bad_value(field: &str) -> impl Strategy<Value = Value> {
+fn bad_value(field: &str) -> BoxedStrategy<Value> {
+    if field == "checkForUpdates" {
+        let words = vec![json!("yes"), json!(1), json!(0), json!([]), json!({"on": true})];
+        return prop::sample::select(words).boxed();
+    }
     let wrong_type = prop_oneof![
         any::<i64>().prop_map(Value::from),
         any::<bool>().prop_map(Value::from),
@@ -115,7 +122,7 @@ fn bad_value(field: &str) -> impl Strategy<Value = Value> {
         ],
         _ => unreachable!("a settings field"),
     };
-    prop_oneof![wrong_type, prop::sample::select(words)]
+    prop_oneof![wrong_type, prop::sample::select(words)].boxed()
 }
 
 /// `settings` with `field` as the defaults have it.
@@ -128,6 +135,7 @@ fn with_default(mut settings: Settings, field: &str) -> Settings {
         "clientId" => settings.client_id = defaults.client_id,
         "currency" => settings.currency = defaults.currency,
         "seatPrices" => settings.seat_prices = defaults.seat_prices,
+        "checkForUpdates" => settings.check_for_updates = defaults.check_for_updates,
         _ => unreachable!("a settings field"),
     }
     settings

@@ -5,6 +5,8 @@
 //!   table, carried in the repository (`data/`), parsed once, with lookups
 //!   by `skuId`, part number, display name (all candidates, never a guess)
 //!   and an alias table of old and localized names seen in real files.
+//! - [`own_names`]: the admin's own names for products (`product-names.csv`),
+//!   read once at start; they win wherever a name is shown.
 //! - The importers [`read`] and [`read_path`]: for the user and licence exports
 //!   admins already have (the Microsoft 365 admin center's user export in
 //!   both layouts and any language, Graph PowerShell and MSOnline reports,
@@ -26,6 +28,7 @@ mod error;
 mod graph_json;
 mod model;
 mod names;
+pub mod own_names;
 mod table;
 mod values;
 

@@ -27,9 +27,13 @@ pub mod picture;
 
 pub use picture::{stand_in_id, Knowledge, Resolution, Source, TenantPicture};
 
-/// A product's name as Microsoft publishes it, from its part number
-/// (Microsoft's product table carried with License Desk).
+/// A product's name from its part number: the admin's own name for it
+/// (`product-names.csv`, see [`license_desk_files::own_names`]), else the
+/// name Microsoft publishes (its product table carried with License Desk).
 pub fn product_name(part_number: &str) -> Option<&'static str> {
+    if let Some(name) = license_desk_files::own_names::own_name(part_number) {
+        return Some(name);
+    }
     license_desk_files::catalog()
         .by_part_number(part_number.trim())
         .first()

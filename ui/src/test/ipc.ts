@@ -258,6 +258,12 @@ export interface FakeBackend {
   /** `--open FILE` at start. */
   startOpen?: string;
   recent?: string[];
+  /** A newer version the update check finds (absent: none). */
+  update?: { version: string; notes: string | null; date: string | null };
+  /** What the update check answers instead, when it fails. */
+  updateError?: { code: string; message: string };
+  /** The admin's own product names, as read at start. */
+  productNames?: { path: string | null; exists: boolean; count: number; problems: string[] };
   /** What the native dialog answers, by purpose (absent: cancelled). */
   chosen?: Partial<Record<string, string>>;
   /** The answer to opening a file: its overview, or the error. */
@@ -410,6 +416,15 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
           { cloud: "worldwide", graph: "https://graph.microsoft.com", login: "https://login.microsoftonline.com", adminCenter: "https://admin.microsoft.com" },
           { cloud: "china", graph: "https://microsoftgraph.chinacloudapi.cn", login: "https://login.chinacloudapi.cn", adminCenter: "https://portal.partner.microsoftonline.cn" },
         ];
+      case "check_for_update":
+        if (backend.updateError) throw backend.updateError;
+        return { currentVersion: "0.1.0", available: backend.update ?? null };
+      case "install_update":
+        return null;
+      case "product_names":
+        return backend.productNames ?? { path: "/home/admin/.local/share/com.licensedesk.desktop/product-names.csv", exists: false, count: 0, problems: [] };
+      case "edit_product_names":
+        return null;
       default:
         throw new Error(`unexpected command ${cmd}`);
     }
