@@ -85,10 +85,11 @@ async fn layout_problems(app: &App) -> Result<Vec<String>, BoxError> {
                 }
             }
             const looks = ["color", "background-color", "opacity", "border-top-style", "border-top-color", "filter", "text-decoration-line"];
-            for (const control of document.querySelectorAll("button:disabled, input:disabled, select:disabled, textarea:disabled")) {
+            for (const control of document.querySelectorAll("button:disabled, input:disabled, select:disabled, textarea:disabled, button[aria-disabled=true]")) {
                 if (control.getClientRects().length === 0) continue;
                 const twin = control.cloneNode(true);
                 twin.disabled = false;
+                twin.removeAttribute("aria-disabled");
                 twin.removeAttribute("id");
                 control.after(twin);
                 const a = getComputedStyle(control), b = getComputedStyle(twin);
