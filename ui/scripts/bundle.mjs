@@ -4,7 +4,9 @@
 // The CLI wants tauri.conf.json beside the app crate's Cargo.toml, while this
 // repository keeps it at the root. So this writes a copy into src-tauri/ with
 // its paths rebased (git ignores it) and points the CLI there. Extra arguments
-// go to `tauri build`, e.g. `npm run bundle -- --bundles deb`.
+// go to `tauri build`, e.g. `npm run bundle -- --bundles deb`; a first
+// argument `build` is dropped, as the release workflow's tauri-action calls
+// `node ui/scripts/bundle.mjs build <arguments>`.
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -27,8 +29,11 @@ function run(command, args, env = {}) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+const args = process.argv.slice(2);
+if (args[0] === "build") args.shift();
+
 run("npm", ["--prefix", "ui", "run", "build"]);
-run(join(root, "ui", "node_modules", ".bin", "tauri"), ["build", ...process.argv.slice(2)], {
+run(join(root, "ui", "node_modules", ".bin", "tauri"), ["build", ...args], {
   TAURI_APP_PATH: "src-tauri",
   TAURI_FRONTEND_PATH: "ui",
 });
