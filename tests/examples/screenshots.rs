@@ -34,8 +34,38 @@ async fn language(app: &App, code: &str) {
     click(app, &format!("#language option[value='{code}']")).await;
 }
 
+/// Prices per seat, so Savings speaks in money.
+async fn prices(app: &App) {
+    click(app, "nav button[data-view='settings']").await;
+    click(app, "#currency option[value='SEK']").await;
+    for (part, price) in [("SPB", "220"), ("O365_BUSINESS_PREMIUM", "135"), ("EXCHANGESTANDARD", "45"), ("SPE_E3", "390")] {
+        if let Ok(input) = app.client.find(Locator::Css(&format!("#price-{part}"))).await {
+            input.send_keys(&format!("{price}\n")).await.expect("a price is typed");
+            // The field saves on change: leave it.
+            app.client
+                .execute("document.activeElement?.blur()", vec![])
+                .await
+                .expect("the price field is left");
+        }
+    }
+}
+
+/// Savings with sign-ins read: who has not signed in for 90 days, and the rest.
+async fn savings(app: &App, out: &Path, code: &str) {
+    click(app, "nav button[data-view='savings']").await;
+    click(app, "button[data-action='read-activity']").await;
+    app.wait_for(Locator::Css("article[data-kind='inactive_sign_in']")).await;
+    app.client
+        .execute("document.querySelector(\"article[data-kind='inactive_sign_in'] details\")?.setAttribute('open', '')", vec![])
+        .await
+        .expect("the people open");
+    shoot(app, out, &format!("savings-{code}")).await;
+}
+
 async fn take(app: &App, out: &Path, code: &str) {
     language(app, code).await;
+    prices(app).await;
+    savings(app, out, code).await;
     for view in ["users", "settings"] {
         click(app, &format!("nav button[data-view='{view}']")).await;
         shoot(app, out, &format!("{view}-{code}")).await;

@@ -221,7 +221,6 @@ pub async fn unassign(
 ) -> Result<Report, Error> {
     start(
         client,
-        RunKind::Unassign,
         None,
         plan.items.clone(),
         &[],
@@ -258,7 +257,6 @@ pub async fn undo(
     let (already_back, _) = check_tenant(&client, RunKind::Undo, &removed, &every).await?;
     start(
         client,
-        RunKind::Undo,
         Some(record.run),
         removed,
         &already_back,
@@ -269,9 +267,10 @@ pub async fn undo(
     .await
 }
 
+/// Journals and runs `items`: a removal, or (`undoes` naming the run it
+/// reverses) an undo, with `already_made` the items found already back.
 async fn start(
     client: Arc<GraphClient>,
-    kind: RunKind,
     undoes: Option<Uuid>,
     items: Vec<PlanItem>,
     already_made: &[usize],
@@ -279,6 +278,7 @@ async fn start(
     progress: impl Fn(Progress) + Send + Sync + 'static,
     cancel: Cancel,
 ) -> Result<Report, Error> {
+    let kind = if undoes.is_some() { RunKind::Undo } else { RunKind::Unassign };
     let run = Uuid::new_v4();
     let mut journal = Journal::create(
         &options.journal_dir,
