@@ -76,7 +76,7 @@ async fn settings_survive_a_restart() {
                 .await
                 .click()
                 .await?;
-            app.wait_for_text("main [role='status']", "Settings saved.")
+            app.wait_for_text("main .notice[role='status']", "Settings saved.")
                 .await?;
             app.wait_for(Locator::Css("#language option[value='sv']"))
                 .await
