@@ -44,6 +44,15 @@ describe("savings", () => {
     expect(kinds()).toEqual(["disabled_holding", "overlap", "idle_seats"]);
     expect(text(screen.getByTestId("savings-total"))).toBe("You could stop paying for 12 seats: SEK 2,420.00 a month. 1 of them has no price: set prices in Settings to see its cost.");
     expect(text(screen.getByTestId("activity-notes"))).toContain("Sign-ins are not read yet");
+    // Each kind at a glance, with its seats and money.
+    const summary = [...screen.getByTestId("savings-summary").querySelectorAll("tbody tr")].map((tr) =>
+      [...tr.children].map((cell) => text(cell)).join(" | "),
+    );
+    expect(summary).toEqual([
+      "Disabled accounts that still hold a license | 1 | SEK 220.00",
+      "Licenses another license already covers | 1 | —",
+      "Seats paid for that nobody holds | 10 | SEK 2,200.00",
+    ]);
     // Nothing extra is asked of Microsoft until the admin wants it.
     expect(backend.calls.some((c) => c.cmd === "read_activity")).toBe(false);
     await fireEvent.click(screen.getByRole("button", { name: "Read sign-ins and usage" }));
