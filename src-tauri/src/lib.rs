@@ -10,6 +10,7 @@ pub mod logging;
 mod notify;
 mod offline;
 mod product_names;
+mod product_table;
 mod savings;
 mod settings_store;
 mod sign_in;
@@ -113,6 +114,8 @@ pub fn run() -> ExitCode {
     }
     // The admin's own product names, read once before anything is shown.
     product_names::load();
+    // Microsoft's table, fetched for the next start when online.
+    product_table::refresh_in_background();
     let ipc = ipc();
     let app = tauri::Builder::default()
         // First, so a second start only hands over to the window already open.

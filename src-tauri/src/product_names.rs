@@ -21,6 +21,12 @@ pub struct ProductNames {
     pub count: u32,
     /// Each line (or the whole file) that could not be used, for the admin.
     pub problems: Vec<String>,
+    /// When Microsoft's table was last downloaded (seconds since 1970), if
+    /// that copy names the products; `None`: the copy carried with License
+    /// Desk alone, of `carried_table_date`.
+    pub downloaded_table: Option<u32>,
+    /// The date of the copy of Microsoft's table carried with License Desk.
+    pub carried_table_date: String,
 }
 
 /// Where the file lives: the app's data folder, beside the settings.
@@ -30,9 +36,11 @@ pub fn path() -> Option<PathBuf> {
 
 static LOADED: OnceLock<ProductNames> = OnceLock::new();
 
-/// Reads the file and makes its names the ones shown, once per process.
+/// Reads the file (and Microsoft's table as last downloaded) and makes
+/// their names the ones shown, once per process.
 pub fn load() -> &'static ProductNames {
     LOADED.get_or_init(|| {
+        let downloaded_table = crate::product_table::load_cached();
         let path = path();
         let (names, problems) = match &path {
             Some(path) => OwnNames::read_path(path),
@@ -46,6 +54,8 @@ pub fn load() -> &'static ProductNames {
             path: path.map(|path| path.display().to_string()),
             count,
             problems,
+            downloaded_table,
+            carried_table_date: license_desk_files::catalog::SOURCE_DATE.to_owned(),
         }
     })
 }

@@ -85,3 +85,47 @@ fn a_file_that_cannot_be_used_leaves_microsofts_names() {
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn microsofts_table_as_last_downloaded_names_newer_products() {
+    let dir = folder("downloaded");
+    let report = "\"DisplayName\",\"UserPrincipalName\",\"Licenses\"\n\"Ann\",\"ann@contoso.com\",\"SPB, CONTOSO_COPILOT\"\n";
+    std::fs::write(dir.join("report.csv"), report).unwrap();
+    let cached = dir.join("data/com.licensedesk.desktop/microsoft-product-table.csv");
+    let newer = format!(
+        "{}Contoso Copilot Add-on,CONTOSO_COPILOT,0f5d9d7b-3c36-4b6f-9a0d-2d9b7c1e5a11,COPILOT_X,1b2c3d4e-5f60-4718-89ab-cdef01234567,Copilot X\r\n",
+        license_desk_files::catalog::SOURCE_CSV
+    );
+    std::fs::write(&cached, newer).unwrap();
+    let (names, said) = inspect(&dir);
+    assert_eq!(
+        names,
+        ["Microsoft 365 Business Premium", "Contoso Copilot Add-on"]
+    );
+    assert_eq!(said, "");
+
+    // The admin's own name still wins.
+    std::fs::write(
+        dir.join("data/com.licensedesk.desktop/product-names.csv"),
+        "Part number,Name\nCONTOSO_COPILOT,Copilot for the office\n",
+    )
+    .unwrap();
+    assert_eq!(inspect(&dir).0[1], "Copilot for the office");
+    std::fs::remove_file(dir.join("data/com.licensedesk.desktop/product-names.csv")).unwrap();
+
+    // A copy saved before the carried table's date is older than it: unused.
+    let long_ago = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_577_836_800); // 2020-01-01
+    std::fs::File::options()
+        .write(true)
+        .open(&cached)
+        .unwrap()
+        .set_modified(long_ago)
+        .unwrap();
+    assert_eq!(inspect(&dir).0[1], "CONTOSO_COPILOT");
+
+    // Something that is not the table is never used.
+    std::fs::write(&cached, "<html>Sorry</html>").unwrap();
+    let (names, _) = inspect(&dir);
+    assert_eq!(names[1], "CONTOSO_COPILOT");
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -99,6 +99,19 @@ describe("updates", () => {
 });
 
 describe("product names", () => {
+  it("names the carried copy of Microsoft's table until a newer one is downloaded", async () => {
+    fakeBackend();
+    await renderApp();
+    await fireEvent.click(screen.getByRole("button", { name: "Settings" }));
+    const table = await screen.findByTestId("product-table");
+    expect(table.textContent?.trim()).toBe(
+      "Other names come from Microsoft's product table of 30 Dec 2025, carried with License Desk; a newer one is downloaded when online.",
+    );
+    expect(within(screen.getByTestId("product-names")).getByTestId("product-names-count").textContent?.trim()).toBe(
+      "No names of your own: every product has Microsoft's name.",
+    );
+  });
+
   it("says how many names of the admin's own are used, and which lines were not", async () => {
     const backend = fakeBackend({
       productNames: {
@@ -106,6 +119,8 @@ describe("product names", () => {
         exists: true,
         count: 2,
         problems: ["line 4: no name for EMS: the line is skipped."],
+        downloadedTable: Date.UTC(2026, 10, 20) / 1000,
+        carriedTableDate: "2025-12-30",
       },
     });
     const { container } = await renderApp();
@@ -114,6 +129,9 @@ describe("product names", () => {
     expect((await within(section).findByTestId("product-names-count")).textContent?.trim()).toBe("Your names are used for 2 products.");
     expect(within(section).getByRole("alert").textContent).toContain("line 4: no name for EMS");
     expect(within(section).getByText("The file: /home/admin/.local/share/com.licensedesk.desktop/product-names.csv")).toBeTruthy();
+    expect(within(section).getByTestId("product-table").textContent?.trim()).toBe(
+      "Other names come from Microsoft's product table, downloaded on 20 Nov 2026.",
+    );
     await fireEvent.click(within(section).getByRole("button", { name: "Edit product names" }));
     expect(await within(section).findByText("The file is open. Save it, then restart License Desk to see the names.")).toBeTruthy();
     expect(backend.calls.some((c) => c.cmd === "edit_product_names")).toBe(true);

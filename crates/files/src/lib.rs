@@ -7,6 +7,8 @@
 //!   and an alias table of old and localized names seen in real files.
 //! - [`own_names`]: the admin's own names for products (`product-names.csv`),
 //!   read once at start; they win wherever a name is shown.
+//! - [`downloaded_table`]: Microsoft's table as the app last downloaded it,
+//!   for the names of products newer than the carried copy (names only).
 //! - The importers [`read`] and [`read_path`]: for the user and licence exports
 //!   admins already have (the Microsoft 365 admin center's user export in
 //!   both layouts and any language, Graph PowerShell and MSOnline reports,
@@ -24,6 +26,7 @@ mod builder;
 pub mod catalog;
 mod csv_formats;
 mod decode;
+pub mod downloaded_table;
 mod error;
 mod graph_json;
 mod model;

@@ -61,69 +61,89 @@ impl Endpoints {
     /// A tenant on a loopback address (the demo) never goes through a
     /// proxy: no proxy could reach it.
     pub fn http_client(&self) -> Result<reqwest::Client, Error> {
-        let mut builder = reqwest::Client::builder()
-            .user_agent(concat!("LicenseDesk/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(std::time::Duration::from_secs(15))
-            .timeout(std::time::Duration::from_secs(120))
-            .redirect(reqwest::redirect::Policy::none())
-            .use_preconfigured_tls(self.tls()?);
-        if self.on_loopback() {
-            builder = builder.no_proxy();
-        }
-        builder.build().map_err(|e| {
-            Error::new(ErrorCode::Internal, "The network client could not start.").with_details(e.to_string())
-        })
-    }
-
-    /// TLS with the platform's verifier, plus the local tenant's CA if any.
-    fn tls(&self) -> Result<rustls::ClientConfig, Error> {
-        use rustls::pki_types::pem::PemObject;
-        use rustls::pki_types::CertificateDer;
-
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let extra_roots = match &self.extra_root_ca {
-            Some(pem) => CertificateDer::pem_slice_iter(pem)
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| {
-                    Error::new(
-                        ErrorCode::Internal,
-                        "The local tenant's certificate could not be read.",
-                    )
-                    .with_details(e.to_string())
-                })?,
-            None => Vec::new(),
-        };
-        let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(extra_roots, provider.clone())
-            .map_err(|e| {
-                Error::new(
-                    ErrorCode::Network,
-                    "This computer's trusted certificates could not be read, so no secure connection can be made. Ask whoever manages this computer to check its certificate store.",
-                )
-                .with_details(e.to_string())
-            })?;
-        let config = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| {
-                Error::new(ErrorCode::Internal, "The network client could not start.")
-                    .with_details(e.to_string())
-            })?
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(verifier))
-            .with_no_client_auth();
-        Ok(config)
+        client(
+            self.extra_root_ca.as_deref(),
+            self.on_loopback(),
+            reqwest::redirect::Policy::none(),
+        )
     }
 
     /// Whether Graph and sign-in are both at a loopback address (127.0.0.0/8
     /// or ::1), as the demo tenant is.
     fn on_loopback(&self) -> bool {
-        [&self.graph, &self.login].iter().all(|url| {
-            url::Url::parse(url).ok().is_some_and(|url| match url.host() {
-                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-                _ => false,
-            })
-        })
+        [&self.graph, &self.login].iter().all(|url| on_loopback(url))
     }
+}
+
+fn on_loopback(url: &str) -> bool {
+    url::Url::parse(url).ok().is_some_and(|url| match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        _ => false,
+    })
+}
+
+/// A client for a public download (Microsoft's product table) from `url`:
+/// the same trust store and proxies as Graph's, following up to five
+/// redirects.
+pub fn download_client(url: &str) -> Result<reqwest::Client, Error> {
+    client(None, on_loopback(url), reqwest::redirect::Policy::limited(5))
+}
+
+fn client(
+    extra_root_ca: Option<&[u8]>,
+    loopback: bool,
+    redirect: reqwest::redirect::Policy,
+) -> Result<reqwest::Client, Error> {
+    let mut builder = reqwest::Client::builder()
+        .user_agent(concat!("LicenseDesk/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(std::time::Duration::from_secs(15))
+        .timeout(std::time::Duration::from_secs(120))
+        .redirect(redirect)
+        .use_preconfigured_tls(tls(extra_root_ca)?);
+    if loopback {
+        builder = builder.no_proxy();
+    }
+    builder.build().map_err(|e| {
+        Error::new(ErrorCode::Internal, "The network client could not start.").with_details(e.to_string())
+    })
+}
+
+/// TLS with the platform's verifier, plus a local tenant's CA if any.
+fn tls(extra_root_ca: Option<&[u8]>) -> Result<rustls::ClientConfig, Error> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let extra_roots = match extra_root_ca {
+        Some(pem) => CertificateDer::pem_slice_iter(pem)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| {
+                Error::new(
+                    ErrorCode::Internal,
+                    "The local tenant's certificate could not be read.",
+                )
+                .with_details(e.to_string())
+            })?,
+        None => Vec::new(),
+    };
+    let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(extra_roots, provider.clone())
+        .map_err(|e| {
+            Error::new(
+                ErrorCode::Network,
+                "This computer's trusted certificates could not be read, so no secure connection can be made. Ask whoever manages this computer to check its certificate store.",
+            )
+            .with_details(e.to_string())
+        })?;
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| {
+            Error::new(ErrorCode::Internal, "The network client could not start.").with_details(e.to_string())
+        })?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    Ok(config)
 }
 
 /// A request that failed before Microsoft answered, said for the admin when

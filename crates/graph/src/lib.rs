@@ -16,6 +16,8 @@
 //! - [`keychain`]: refresh tokens and secrets in the OS keychain, nowhere else.
 //! - [`tenant`]: who is signed in, and the whole tenant read with progress.
 //! - [`activity`]: users' sign-in dates and the usage report, for savings.
+//! - [`product_table`]: Microsoft's product table downloaded, for names of
+//!   products newer than the copy carried with License Desk.
 //!
 //! No Tauri here: the app wraps it, tests run it against the local tenant.
 
@@ -26,6 +28,7 @@ pub mod endpoints;
 pub mod failure;
 pub mod keychain;
 pub mod models;
+pub mod product_table;
 pub mod retry;
 pub mod tenant;
 

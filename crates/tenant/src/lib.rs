@@ -29,9 +29,14 @@ pub use picture::{stand_in_id, Knowledge, Resolution, Source, TenantPicture};
 
 /// A product's name from its part number: the admin's own name for it
 /// (`product-names.csv`, see [`license_desk_files::own_names`]), else the
-/// name Microsoft publishes (its product table carried with License Desk).
+/// name Microsoft publishes: in its table as last downloaded (see
+/// [`license_desk_files::downloaded_table`]), else in the copy carried with
+/// License Desk.
 pub fn product_name(part_number: &str) -> Option<&'static str> {
     if let Some(name) = license_desk_files::own_names::own_name(part_number) {
+        return Some(name);
+    }
+    if let Some(name) = license_desk_files::downloaded_table::downloaded_name(part_number) {
         return Some(name);
     }
     license_desk_files::catalog()

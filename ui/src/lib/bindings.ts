@@ -961,6 +961,14 @@ export type ProductNames_Deserialize = {
 	count: number,
 	/**  Each line (or the whole file) that could not be used, for the admin. */
 	problems: string[],
+	/**
+	 *  When Microsoft's table was last downloaded (seconds since 1970), if
+	 *  that copy names the products; `None`: the copy carried with License
+	 *  Desk alone, of `carried_table_date`.
+	 */
+	downloadedTable?: number | null,
+	/**  The date of the copy of Microsoft's table carried with License Desk. */
+	carriedTableDate: string,
 };
 
 /**  What was read from the file, as Settings shows it. */
@@ -972,6 +980,14 @@ export type ProductNames_Serialize = {
 	count: number,
 	/**  Each line (or the whole file) that could not be used, for the admin. */
 	problems: string[],
+	/**
+	 *  When Microsoft's table was last downloaded (seconds since 1970), if
+	 *  that copy names the products; `None`: the copy carried with License
+	 *  Desk alone, of `carried_table_date`.
+	 */
+	downloadedTable: number | null,
+	/**  The date of the copy of Microsoft's table carried with License Desk. */
+	carriedTableDate: string,
 };
 
 /**  A product's state as Microsoft reports it (`capabilityStatus`). */

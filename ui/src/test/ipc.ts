@@ -263,7 +263,14 @@ export interface FakeBackend {
   /** What the update check answers instead, when it fails. */
   updateError?: { code: string; message: string };
   /** The admin's own product names, as read at start. */
-  productNames?: { path: string | null; exists: boolean; count: number; problems: string[] };
+  productNames?: {
+    path: string | null;
+    exists: boolean;
+    count: number;
+    problems: string[];
+    downloadedTable: number | null;
+    carriedTableDate: string;
+  };
   /** What the native dialog answers, by purpose (absent: cancelled). */
   chosen?: Partial<Record<string, string>>;
   /** The answer to opening a file: its overview, or the error. */
@@ -422,7 +429,16 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
       case "install_update":
         return null;
       case "product_names":
-        return backend.productNames ?? { path: "/home/admin/.local/share/com.licensedesk.desktop/product-names.csv", exists: false, count: 0, problems: [] };
+        return (
+          backend.productNames ?? {
+            path: "/home/admin/.local/share/com.licensedesk.desktop/product-names.csv",
+            exists: false,
+            count: 0,
+            problems: [],
+            downloadedTable: null,
+            carriedTableDate: "2025-12-30",
+          }
+        );
       case "edit_product_names":
         return null;
       default:
