@@ -369,8 +369,6 @@ export const en = {
   "productNames.opened": "The file is open. Save it, then restart License Desk to see the names.",
   "productNames.tableDownloaded": "Other names come from Microsoft's product table, downloaded on {date}.",
   "productNames.tableCarried": "Other names come from Microsoft's product table of {date}, carried with License Desk; a newer one is downloaded when online.",
-  "productNames.tableDownloaded": "Other names come from Microsoft's product table, downloaded on {date}.",
-  "productNames.tableCarried": "Other names come from Microsoft's product table of {date}, carried with License Desk; a newer one is downloaded when online.",
   "settings.support": "Support",
   "settings.support.hint":
     "License Desk logs its runs, sign-ins and errors (never a password or token), one file a day, the last seven kept. Send them to whoever helps you.",
@@ -825,8 +823,6 @@ export const sv: Messages = {
   "productNames.where": "Filen: {path}",
   "productNames.edit": "Redigera produktnamn",
   "productNames.opened": "Filen är öppen. Spara den och starta sedan om License Desk för att se namnen.",
-  "productNames.tableDownloaded": "Övriga namn kommer från Microsofts produkttabell, hämtad {date}.",
-  "productNames.tableCarried": "Övriga namn kommer från Microsofts produkttabell från {date}, som följer med License Desk; en nyare hämtas när datorn är ansluten.",
   "productNames.tableDownloaded": "Övriga namn kommer från Microsofts produkttabell, hämtad {date}.",
   "productNames.tableCarried": "Övriga namn kommer från Microsofts produkttabell från {date}, som följer med License Desk; en nyare hämtas när datorn är ansluten.",
   "settings.support": "Support",
