@@ -97,11 +97,16 @@ fn updater(app: &AppHandle) -> Result<Updater, Error> {
 #[specta::specta]
 pub async fn check_for_update(app: AppHandle, updates: State<'_, Updates>) -> Result<UpdateCheck, Error> {
     let found = updater(&app)?.check().await.map_err(|e| {
+        tracing::info!("no update check: {e}");
         update_failed(
             "License Desk could not find out whether a newer version exists. Check the connection (and the proxy settings), then try again.",
             e,
         )
     })?;
+    match &found {
+        Some(update) => tracing::info!(version = update.version.as_str(), "a newer version is available"),
+        None => tracing::info!("no newer version"),
+    }
     let available = found.as_ref().map(|update| AvailableUpdate {
         version: update.version.clone(),
         notes: update.body.clone().filter(|notes| !notes.trim().is_empty()),
@@ -161,6 +166,7 @@ pub async fn install_update(
         // start between the check and the flag.
         let run = state.cancel_run.lock().map_err(|_| crate::commands::internal())?;
         if run.is_some() || run_in_another_process(&app) {
+            tracing::info!("the update waits: a run is under way");
             return Err(Error::new(
                 ErrorCode::RunInProgress,
                 "A run is under way. The update can be installed once it has ended.",
@@ -173,6 +179,7 @@ pub async fn install_update(
             ));
         }
     }
+    tracing::info!(version = update.version.as_str(), "installing the update");
     let mut downloaded: usize = 0;
     let kib = |bytes: u64| u32::try_from(bytes / 1024).unwrap_or(u32::MAX);
     let installed = update
@@ -193,6 +200,7 @@ pub async fn install_update(
         Ok(()) => app.restart(),
         Err(error) => {
             INSTALLING.store(false, Ordering::SeqCst);
+            tracing::error!("the update could not be installed: {error}");
             Err(update_failed(
                 "The update could not be installed; nothing was changed. Try again, or download it from the project's releases page.",
                 error,
