@@ -4,9 +4,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use license_desk_core::overview::{
-    DeviceCodePrompt, ExportFormat, FreedSeats, InterruptedRun, ItemResult, LicenseDetail, LoadProgress, PlanPreview, RemovalRequest,
-    RunEntry, RunFailure, RunProgress, ResultItem, ResultPerson, RunSummary, SignedIn, TenantOverview, UserPage, UserProduct,
-    UserQuery,
+    DeviceCodePrompt, ExportFormat, FreedSeats, InterruptedRun, ItemResult, LicenseDetail, LoadProgress,
+    PlanPreview, RemovalRequest, ResultItem, ResultPerson, RunEntry, RunFailure, RunProgress, RunSummary,
+    SignedIn, TenantOverview, UserPage, UserProduct, UserQuery,
 };
 use license_desk_core::{cloud::CloudEndpoints, Cloud, Connection, Error, ErrorCode, Settings};
 use license_desk_engine::journal::{self, RunKind};
@@ -302,7 +302,11 @@ pub(crate) fn no_tenant() -> Error {
 /// its tenant starts anew each time it is opened.
 fn journal_dir(app: &AppHandle, open: &OpenTenant) -> Result<std::path::PathBuf, Error> {
     use tauri::Manager;
-    let folder = if open.demo_tenant.is_some() { DEMO_RUNS } else { "runs" };
+    let folder = if open.demo_tenant.is_some() {
+        DEMO_RUNS
+    } else {
+        "runs"
+    };
     app.path()
         .app_data_dir()
         .map(|dir| dir.join(folder))
@@ -409,10 +413,18 @@ pub async fn user_ids(state: State<'_, AppState>, query: UserQuery) -> Result<Ve
 /// removed here, and its apps.
 #[tauri::command]
 #[specta::specta]
-pub async fn license_details(state: State<'_, AppState>, user_id: String) -> Result<Vec<LicenseDetail>, Error> {
+pub async fn license_details(
+    state: State<'_, AppState>,
+    user_id: String,
+) -> Result<Vec<LicenseDetail>, Error> {
     let open = state.open.lock().await;
     let open = open.as_ref().ok_or_else(no_tenant)?;
-    let gone = || Error::new(ErrorCode::UserNotFound, "This user is not in the tenant any more. Refresh to see who is.");
+    let gone = || {
+        Error::new(
+            ErrorCode::UserNotFound,
+            "This user is not in the tenant any more. Refresh to see who is.",
+        )
+    };
     let id: uuid::Uuid = user_id.parse().map_err(|_| gone())?;
     open.snapshot.license_details(id).ok_or_else(gone)
 }
@@ -430,15 +442,20 @@ fn result_people(report: &Report, snapshot: &tenant::TenantPicture) -> Vec<Resul
             "not_run" => ItemResult::NotRun,
             _ => ItemResult::Unknown,
         };
-        let user_principal_name = row.user_principal_name.clone().unwrap_or_else(|| row.user.clone());
-        let at = *index.entry(user_principal_name.to_lowercase()).or_insert_with(|| {
-            people.push(ResultPerson {
-                display_name: row.display_name.clone(),
-                user_principal_name,
-                items: Vec::new(),
+        let user_principal_name = row
+            .user_principal_name
+            .clone()
+            .unwrap_or_else(|| row.user.clone());
+        let at = *index
+            .entry(user_principal_name.to_lowercase())
+            .or_insert_with(|| {
+                people.push(ResultPerson {
+                    display_name: row.display_name.clone(),
+                    user_principal_name,
+                    items: Vec::new(),
+                });
+                people.len() - 1
             });
-            people.len() - 1
-        });
         people[at].items.push(ResultItem {
             product: row.product,
             result,
@@ -618,7 +635,10 @@ async fn after_run(
 
 /// Where journals go, each naming the open tenant.
 fn run_options(app: &AppHandle, open: &OpenTenant) -> Result<RunOptions, Error> {
-    Ok(RunOptions::new(journal_dir(app, open)?, open.snapshot.organization.id))
+    Ok(RunOptions::new(
+        journal_dir(app, open)?,
+        open.snapshot.organization.id,
+    ))
 }
 
 /// Every run of the open tenant, newest first.

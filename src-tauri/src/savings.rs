@@ -28,11 +28,20 @@ fn now() -> u64 {
 /// signed in or used Microsoft 365 for `inactive_days`.
 #[tauri::command]
 #[specta::specta]
-pub async fn savings(app: AppHandle, state: State<'_, AppState>, inactive_days: u32) -> Result<Findings, Error> {
+pub async fn savings(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    inactive_days: u32,
+) -> Result<Findings, Error> {
     let settings = settings_store::load(&app)?;
     let open = state.open.lock().await;
     let open = open.as_ref().ok_or_else(no_tenant)?;
-    Ok(savings::findings(&open.snapshot, &settings, inactive_days.clamp(1, 3650), now()))
+    Ok(savings::findings(
+        &open.snapshot,
+        &settings,
+        inactive_days.clamp(1, 3650),
+        now(),
+    ))
 }
 
 /// The usage report's period (7, 30, 90 or 180 days) that covers `days`.
@@ -46,7 +55,11 @@ fn report_period(days: u32) -> u32 {
 /// answering meanwhile.
 #[tauri::command]
 #[specta::specta]
-pub async fn read_activity(app: AppHandle, state: State<'_, AppState>, inactive_days: u32) -> Result<Findings, Error> {
+pub async fn read_activity(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    inactive_days: u32,
+) -> Result<Findings, Error> {
     let (client, tenant) = {
         let open = state.open.lock().await;
         let open = open.as_ref().ok_or_else(no_tenant)?;
@@ -60,7 +73,12 @@ pub async fn read_activity(app: AppHandle, state: State<'_, AppState>, inactive_
     if open.snapshot.organization.id == tenant {
         open.snapshot.set_activity(read);
     }
-    Ok(savings::findings(&open.snapshot, &settings, inactive_days.clamp(1, 3650), now()))
+    Ok(savings::findings(
+        &open.snapshot,
+        &settings,
+        inactive_days.clamp(1, 3650),
+        now(),
+    ))
 }
 
 /// Asks the admin, in the system browser, to allow what Savings reads
@@ -68,7 +86,11 @@ pub async fn read_activity(app: AppHandle, state: State<'_, AppState>, inactive_
 /// account already open; then reads sign-ins and usage with it.
 #[tauri::command]
 #[specta::specta]
-pub async fn ask_activity_permissions(app: AppHandle, state: State<'_, AppState>, inactive_days: u32) -> Result<Findings, Error> {
+pub async fn ask_activity_permissions(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    inactive_days: u32,
+) -> Result<Findings, Error> {
     let admin = {
         let open = state.open.lock().await;
         let open = open.as_ref().ok_or_else(no_tenant)?;
@@ -95,7 +117,8 @@ pub async fn ask_activity_permissions(app: AppHandle, state: State<'_, AppState>
     app.opener()
         .open_url(&pending.authorize_url, None::<&str>)
         .map_err(|e| {
-            Error::new(ErrorCode::SignInFailed, "The system browser could not be opened.").with_details(e.to_string())
+            Error::new(ErrorCode::SignInFailed, "The system browser could not be opened.")
+                .with_details(e.to_string())
         })?;
     let tokens = tokio::select! {
         tokens = pending.finish(BROWSER_SIGN_IN_TIMEOUT) => tokens?,

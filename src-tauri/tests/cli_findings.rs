@@ -73,7 +73,9 @@ async fn findings_name_the_inactive_with_their_cost_as_json_and_csv() {
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&json.stdout).unwrap();
     let kinds: std::collections::BTreeSet<&str> = rows.iter().map(|r| r["kind"].as_str().unwrap()).collect();
     assert!(
-        ["inactive_sign_in", "disabled_holding", "overlap", "idle_seats"].iter().all(|k| kinds.contains(k)),
+        ["inactive_sign_in", "disabled_holding", "overlap", "idle_seats"]
+            .iter()
+            .all(|k| kinds.contains(k)),
         "{kinds:?}\n{stderr}"
     );
     // The account made 120 days ago and never used is inactive at 90 days,
@@ -89,13 +91,22 @@ async fn findings_name_the_inactive_with_their_cost_as_json_and_csv() {
     assert_eq!(never["monthly"], 220.0);
     assert_eq!(never["currency"], "SEK");
     assert!(never["sinceDays"].as_u64().unwrap() >= 119);
-    assert!(stderr.contains("seats") && stderr.contains("SEK a month"), "{stderr}");
+    assert!(
+        stderr.contains("seats") && stderr.contains("SEK a month"),
+        "{stderr}"
+    );
 
     let csv = findings(&data, &signed_in(&emulator, REPORTS_CLIENT_ID));
     assert!(csv.status.success());
-    assert!(csv.stdout.starts_with(b"\xEF\xBB\xBF\"Finding\",\"Display name\""));
+    assert!(csv
+        .stdout
+        .starts_with(b"\xEF\xBB\xBF\"Finding\",\"Display name\""));
     let text = String::from_utf8(csv.stdout).unwrap();
-    assert_eq!(text.lines().count(), rows.len() + 1, "one line per row, and the header");
+    assert_eq!(
+        text.lines().count(),
+        rows.len() + 1,
+        "one line per row, and the header"
+    );
     assert!(text.contains("\"inactive_sign_in\",\"Gustav Eriksson\""));
     std::fs::remove_dir_all(data).ok();
 }
@@ -112,14 +123,21 @@ async fn findings_from_a_file_need_no_sign_in_and_say_what_they_could_not_read()
         .env("LICENSE_DESK_CLIENT_SECRET", APP_ONLY_SECRET)
         .output()
         .unwrap();
-    assert!(exported.status.success(), "{}", String::from_utf8_lossy(&exported.stderr));
+    assert!(
+        exported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
     emulator.stop();
     let offline = findings(&data, &["--file", file.to_str().unwrap(), "--json"]);
     let stderr = String::from_utf8_lossy(&offline.stderr);
     assert!(offline.status.success(), "{stderr}");
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&offline.stdout).unwrap();
     assert!(rows.iter().any(|r| r["kind"] == "disabled_holding"));
-    assert!(rows.iter().all(|r| r["kind"] != "inactive_sign_in"), "an export without sign-ins shows none");
+    assert!(
+        rows.iter().all(|r| r["kind"] != "inactive_sign_in"),
+        "an export without sign-ins shows none"
+    );
     assert!(stderr.contains("note: sign-ins: not read"), "{stderr}");
     std::fs::remove_dir_all(data).ok();
 }

@@ -233,8 +233,11 @@ async fn the_removal_flow_in_swedish() {
                 .await
                 .click()
                 .await?;
-            app.wait_for_text("[data-testid='connection']", "Demoklientorganisation: inget verkligt ändras")
-                .await?;
+            app.wait_for_text(
+                "[data-testid='connection']",
+                "Demoklientorganisation: inget verkligt ändras",
+            )
+            .await?;
             app.wait_for(Locator::Css("nav button[data-view='licenses']"))
                 .await
                 .click()

@@ -27,11 +27,14 @@ fn inactive_in_demo(days: u64) -> BTreeSet<String> {
         .filter(|u| {
             let last = u.sign_in_activity.as_ref().and_then(|a| {
                 a.last_successful_sign_in_date_time.clone().or_else(|| {
-                    [&a.last_sign_in_date_time, &a.last_non_interactive_sign_in_date_time]
-                        .into_iter()
-                        .flatten()
-                        .max()
-                        .cloned()
+                    [
+                        &a.last_sign_in_date_time,
+                        &a.last_non_interactive_sign_in_date_time,
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .max()
+                    .cloned()
                 })
             });
             let since = last.unwrap_or_else(|| u.created_date_time.clone());
@@ -66,22 +69,33 @@ async fn savings_finds_the_inactive_on_the_demo_and_frees_their_seats() {
             app.click("button[data-action='show-savings']").await?;
             app.wait_for_text("main h1", "Savings").await?;
             // Without sign-ins read, what the picture alone shows.
-            app.wait_for(Locator::Css("article[data-kind='disabled_holding']")).await;
+            app.wait_for(Locator::Css("article[data-kind='disabled_holding']"))
+                .await;
             app.wait_for(Locator::Css("article[data-kind='overlap']")).await;
-            app.wait_for(Locator::Css("article[data-kind='idle_seats']")).await;
+            app.wait_for(Locator::Css("article[data-kind='idle_seats']"))
+                .await;
             app.wait_for_text_containing("[data-testid='activity-notes']", "Sign-ins are not read yet")
                 .await?;
 
             app.click("button[data-action='read-activity']").await?;
-            app.wait_for(Locator::Css("article[data-kind='inactive_sign_in']")).await;
+            app.wait_for(Locator::Css("article[data-kind='inactive_sign_in']"))
+                .await;
             let expected = inactive_in_demo(90);
-            assert!(expected.len() >= 3, "the demo has people gone quiet: {expected:?}");
+            assert!(
+                expected.len() >= 3,
+                "the demo has people gone quiet: {expected:?}"
+            );
             let shown = named(&app, "inactive_sign_in").await?;
             assert!(!shown.is_empty());
             // Everyone shown is inactive by the demo's own dates; the
             // seasonal worker (75 days) is not among them at 90 days.
-            assert!(shown.is_subset(&expected), "shown {shown:?}, inactive {expected:?}");
-            assert!(!inactive_in_demo(60).difference(&inactive_in_demo(90)).any(|u| shown.contains(u)));
+            assert!(
+                shown.is_subset(&expected),
+                "shown {shown:?}, inactive {expected:?}"
+            );
+            assert!(!inactive_in_demo(60)
+                .difference(&inactive_in_demo(90))
+                .any(|u| shown.contains(u)));
 
             // Plan removal from the Business Premium holders gone quiet.
             let finding = "article[data-kind='inactive_sign_in'][data-part-number='SPB']";
@@ -91,7 +105,8 @@ async fn savings_finds_the_inactive_on_the_demo_and_frees_their_seats() {
                 .await?
                 .len();
             assert!(people > 0);
-            app.click(&format!("{finding} button[data-action='plan-finding']")).await?;
+            app.click(&format!("{finding} button[data-action='plan-finding']"))
+                .await?;
             let counts = app
                 .wait_for_text_containing("[data-testid='plan-counts']", "Will be removed:")
                 .await?;
@@ -104,7 +119,10 @@ async fn savings_finds_the_inactive_on_the_demo_and_frees_their_seats() {
             // The picture is read again: they no longer hold it.
             let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
             while app.client.find(Locator::Css(finding)).await.is_ok() {
-                assert!(std::time::Instant::now() < deadline, "the finding is still shown after the run");
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "the finding is still shown after the run"
+                );
                 tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             }
 
@@ -113,8 +131,11 @@ async fn savings_finds_the_inactive_on_the_demo_and_frees_their_seats() {
             app.click("#language option[value='sv']").await?;
             app.click("nav button[data-view='savings']").await?;
             app.wait_for_text("main h1", "Besparingar").await?;
-            app.wait_for_text_containing("article[data-kind='disabled_holding'] h2", "Inaktiverade konton som fortfarande har en licens")
-                .await?;
+            app.wait_for_text_containing(
+                "article[data-kind='disabled_holding'] h2",
+                "Inaktiverade konton som fortfarande har en licens",
+            )
+            .await?;
             Ok(())
         }
         .await;
@@ -161,13 +182,23 @@ async fn without_entra_premium_or_report_names_savings_says_why_and_shows_the_re
                 .wait_for_text_containing("[data-testid='activity-notes']", "Microsoft Entra ID P1 or P2")
                 .await?;
             assert!(
-                notes.contains("hides user names in reports") && notes.contains("Settings → Org settings → Services → Reports"),
+                notes.contains("hides user names in reports")
+                    && notes.contains("Settings → Org settings → Services → Reports"),
                 "{notes}"
             );
-            assert!(app.client.find(Locator::Css("article[data-kind='inactive_sign_in']")).await.is_err());
-            assert!(app.client.find(Locator::Css("article[data-kind='inactive_usage']")).await.is_err());
+            assert!(app
+                .client
+                .find(Locator::Css("article[data-kind='inactive_sign_in']"))
+                .await
+                .is_err());
+            assert!(app
+                .client
+                .find(Locator::Css("article[data-kind='inactive_usage']"))
+                .await
+                .is_err());
             // What the picture alone tells is still there.
-            app.wait_for(Locator::Css("article[data-kind='idle_seats']")).await;
+            app.wait_for(Locator::Css("article[data-kind='idle_seats']"))
+                .await;
             Ok(())
         }
         .await;

@@ -18,7 +18,10 @@ async fn starts_with_its_title_views_and_status() {
             assert_eq!(app.client.title().await?, "License Desk");
             assert_eq!(app.heading().await?, "Users");
             let labels = futures_text(&app, "nav button").await?;
-            assert_eq!(labels, ["Users", "Licenses", "Savings", "Run history", "Settings"]);
+            assert_eq!(
+                labels,
+                ["Users", "Licenses", "Savings", "Run history", "Settings"]
+            );
             app.wait_for_text("[data-testid='connection']", "Not connected")
                 .await?;
             Ok(())

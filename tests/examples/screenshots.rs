@@ -38,9 +38,17 @@ async fn language(app: &App, code: &str) {
 async fn prices(app: &App) {
     click(app, "nav button[data-view='settings']").await;
     click(app, "#currency option[value='SEK']").await;
-    for (part, price) in [("SPB", "220"), ("O365_BUSINESS_PREMIUM", "135"), ("EXCHANGESTANDARD", "45"), ("SPE_E3", "390")] {
+    for (part, price) in [
+        ("SPB", "220"),
+        ("O365_BUSINESS_PREMIUM", "135"),
+        ("EXCHANGESTANDARD", "45"),
+        ("SPE_E3", "390"),
+    ] {
         if let Ok(input) = app.client.find(Locator::Css(&format!("#price-{part}"))).await {
-            input.send_keys(&format!("{price}\n")).await.expect("a price is typed");
+            input
+                .send_keys(&format!("{price}\n"))
+                .await
+                .expect("a price is typed");
             // The field saves on change: leave it.
             app.client
                 .execute("document.activeElement?.blur()", vec![])
@@ -54,7 +62,8 @@ async fn prices(app: &App) {
 async fn savings(app: &App, out: &Path, code: &str) {
     click(app, "nav button[data-view='savings']").await;
     click(app, "button[data-action='read-activity']").await;
-    app.wait_for(Locator::Css("article[data-kind='inactive_sign_in']")).await;
+    app.wait_for(Locator::Css("article[data-kind='inactive_sign_in']"))
+        .await;
     app.client
         .execute("document.querySelector(\"article[data-kind='inactive_sign_in'] details\")?.setAttribute('open', '')", vec![])
         .await

@@ -52,7 +52,8 @@ pub fn entries(records: &[Record], product_name: impl Fn(Uuid) -> String) -> Vec
 /// One run as the history shows it, named by the products and people it
 /// changes (those the plan left alone are not what the run is about).
 pub fn entry(record: &Record, product_name: impl Fn(Uuid) -> String) -> RunEntry {
-    let touched = |index: &usize, item: &&PlanItem| !record.unreadable.contains(index) && item.verdict.will_send();
+    let touched =
+        |index: &usize, item: &&PlanItem| !record.unreadable.contains(index) && item.verdict.will_send();
     let products: BTreeSet<Uuid> = record
         .items
         .iter()

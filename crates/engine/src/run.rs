@@ -219,16 +219,7 @@ pub async fn unassign(
     progress: impl Fn(Progress) + Send + Sync + 'static,
     cancel: Cancel,
 ) -> Result<Report, Error> {
-    start(
-        client,
-        None,
-        plan.items.clone(),
-        &[],
-        options,
-        progress,
-        cancel,
-    )
-    .await
+    start(client, None, plan.items.clone(), &[], options, progress, cancel).await
 }
 
 /// Reverses a finished (or cancelled) run: puts back what it removed, with
@@ -278,7 +269,11 @@ async fn start(
     progress: impl Fn(Progress) + Send + Sync + 'static,
     cancel: Cancel,
 ) -> Result<Report, Error> {
-    let kind = if undoes.is_some() { RunKind::Undo } else { RunKind::Unassign };
+    let kind = if undoes.is_some() {
+        RunKind::Undo
+    } else {
+        RunKind::Unassign
+    };
     let run = Uuid::new_v4();
     let mut journal = Journal::create(
         &options.journal_dir,

@@ -252,7 +252,10 @@ impl<'a> Finder<'a> {
     fn add_all(&mut self, kind: FindingKind, user: &User, since_days: Option<u32>) {
         for holding in self.counted_holdings(user) {
             let person = self.person(user, &holding, since_days, None);
-            self.people.entry((kind, holding.sku_id)).or_default().push(person);
+            self.people
+                .entry((kind, holding.sku_id))
+                .or_default()
+                .push(person);
         }
     }
 
@@ -280,8 +283,7 @@ impl<'a> Finder<'a> {
         }
         let mut unknown = 0;
         for user in self.licensed() {
-            let since = last_sign_in(user)
-                .or_else(|| user.created_date_time.as_deref().and_then(parse_date));
+            let since = last_sign_in(user).or_else(|| user.created_date_time.as_deref().and_then(parse_date));
             match since {
                 None => unknown += 1,
                 Some(date) => {
@@ -338,7 +340,9 @@ impl<'a> Finder<'a> {
     }
 
     fn overlaps(&mut self) {
-        let services = Services { picture: self.picture };
+        let services = Services {
+            picture: self.picture,
+        };
         let mut plans: HashMap<Uuid, Option<BTreeSet<Uuid>>> = HashMap::new();
         let picture = self.picture;
         for user in &picture.users {
@@ -515,9 +519,11 @@ pub fn findings(picture: &TenantPicture, settings: &Settings, inactive_days: u32
     for ((kind, sku_id), mut people) in std::mem::take(&mut finder.people) {
         let counted = &finder.counted[&sku_id];
         people.sort_by(|a, b| {
-            b.since_days
-                .cmp(&a.since_days)
-                .then_with(|| a.user_principal_name.to_lowercase().cmp(&b.user_principal_name.to_lowercase()))
+            b.since_days.cmp(&a.since_days).then_with(|| {
+                a.user_principal_name
+                    .to_lowercase()
+                    .cmp(&b.user_principal_name.to_lowercase())
+            })
         });
         let new = people
             .iter()
@@ -529,7 +535,11 @@ pub fn findings(picture: &TenantPicture, settings: &Settings, inactive_days: u32
     }
     if picture.knowledge.seats {
         for counted in finder.counted.values() {
-            let paid = counted.product.prepaid_units.enabled.saturating_sub(counted.trial_seats);
+            let paid = counted
+                .product
+                .prepaid_units
+                .enabled
+                .saturating_sub(counted.trial_seats);
             let idle = paid.saturating_sub(counted.product.consumed_units);
             if idle > 0 {
                 count(idle, counted.price);

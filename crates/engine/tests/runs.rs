@@ -249,9 +249,15 @@ async fn a_run_removes_every_planned_license_once_and_undo_restores_the_tenant_e
     assert_eq!(journal::list(&dir).len(), 2);
 
     // Everything is back already: a second undo sends nothing and says so.
-    let again = run::undo(client.clone(), &report.journal, &options, |_| {}, Cancel::default())
-        .await
-        .unwrap();
+    let again = run::undo(
+        client.clone(),
+        &report.journal,
+        &options,
+        |_| {},
+        Cancel::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(again.count(|o| *o == Outcome::Done), 0);
     assert_eq!(again.count(|o| *o == Outcome::Skipped), sends);
     let batches_of_writes = tenant
@@ -297,10 +303,7 @@ async fn a_cancelled_run_marks_the_rest_not_run() {
     assert!(report.cancelled);
     // After Stop the admin is told what is still being finished.
     let seen = seen.lock().unwrap();
-    assert!(
-        seen.iter().any(|p| p.stopping && p.in_flight > 0),
-        "{seen:?}"
-    );
+    assert!(seen.iter().any(|p| p.stopping && p.in_flight > 0), "{seen:?}");
     assert_eq!(seen.last().map(|p| p.in_flight), Some(0));
     let done = report.count(|o| *o == Outcome::Done);
     let not_run = report.count(|o| *o == Outcome::NotRun);
@@ -623,10 +626,15 @@ async fn a_run_waiting_on_a_silent_tenant_says_so_and_promises_no_time() {
     )
     .await
     .unwrap();
-    assert_eq!(report.count(|o| *o == Outcome::Done), plan.items.iter().filter(|i| i.verdict.will_send()).count());
+    assert_eq!(
+        report.count(|o| *o == Outcome::Done),
+        plan.items.iter().filter(|i| i.verdict.will_send()).count()
+    );
     let seen = seen.lock().unwrap();
     let silent: Vec<_> = seen.iter().filter(|p| p.silent_seconds.is_some()).collect();
     assert!(!silent.is_empty(), "no silence reported: {seen:?}");
-    assert!(silent.iter().all(|p| p.seconds_left.is_none() && p.in_flight > 0 && p.silent_seconds >= Some(5)));
+    assert!(silent
+        .iter()
+        .all(|p| p.seconds_left.is_none() && p.in_flight > 0 && p.silent_seconds >= Some(5)));
     std::fs::remove_dir_all(dir).ok();
 }

@@ -53,7 +53,12 @@ fn person(n: u128, states: Vec<LicenseAssignmentState>) -> User {
     }
 }
 
-fn signed_in(mut user: User, successful: Option<&str>, interactive: Option<&str>, other: Option<&str>) -> User {
+fn signed_in(
+    mut user: User,
+    successful: Option<&str>,
+    interactive: Option<&str>,
+    other: Option<&str>,
+) -> User {
     user.sign_in_activity = Some(SignInActivity {
         last_sign_in_date_time: interactive.map(str::to_owned),
         last_non_interactive_sign_in_date_time: other.map(str::to_owned),
@@ -121,7 +126,10 @@ fn tenant(products: Vec<SubscribedSku>, users: Vec<User>) -> TenantPicture {
 fn priced(prices: &[(&str, u32)]) -> Settings {
     Settings {
         currency: Some("SEK".into()),
-        seat_prices: prices.iter().map(|(p, c)| ((*p).to_owned(), *c)).collect::<BTreeMap<_, _>>(),
+        seat_prices: prices
+            .iter()
+            .map(|(p, c)| ((*p).to_owned(), *c))
+            .collect::<BTreeMap<_, _>>(),
         ..Settings::default()
     }
 }
@@ -219,12 +227,21 @@ fn sign_in_dates_fall_back_from_successful_to_the_latest_to_creation() {
 #[test]
 fn the_days_asked_decide_who_is_inactive() {
     let picture = sign_in_tenant();
-    let at = |days| people(&findings(&picture, &Settings::default(), days, today()), FindingKind::InactiveSignIn);
+    let at = |days| {
+        people(
+            &findings(&picture, &Settings::default(), days, today()),
+            FindingKind::InactiveSignIn,
+        )
+    };
     assert_eq!(at(180).len(), 1);
     assert_eq!(at(120).len(), 3, "exactly 120 days counts");
     assert_eq!(at(30).len(), 3);
     assert_eq!(at(10).len(), 3);
-    assert_eq!(at(9).len(), 4, "person 5's account is 9 days old, never signed in");
+    assert_eq!(
+        at(9).len(),
+        4,
+        "person 5's account is 9 days old, never signed in"
+    );
     assert_eq!(at(4).len(), 5, "person 2 signed in 4 days ago");
 }
 
@@ -308,8 +325,14 @@ fn days_are_counted_to_the_reports_refresh_date() {
 #[test]
 fn no_activity_in_a_period_shorter_than_the_days_asked_proves_nothing() {
     let found = findings(&usage_tenant(30, false), &Settings::default(), 90, today());
-    assert_eq!(people(&found, FindingKind::InactiveUsage), [(1, "SPB".into(), Some(101))]);
-    assert_eq!(found.usage_unknown, 2, "person 3 (nothing in 30 days) and person 5");
+    assert_eq!(
+        people(&found, FindingKind::InactiveUsage),
+        [(1, "SPB".into(), Some(101))]
+    );
+    assert_eq!(
+        found.usage_unknown, 2,
+        "person 3 (nothing in 30 days) and person 5"
+    );
 }
 
 #[test]
@@ -328,7 +351,10 @@ fn usage_not_read_or_not_permitted_says_so() {
     assert_eq!(found.usage, ActivityStatus::NotPermitted);
     assert!(of(&found, FindingKind::InactiveUsage).is_empty());
     picture.activity.usage = Usage::NotRead;
-    assert_eq!(findings(&picture, &Settings::default(), 30, today()).usage, ActivityStatus::NotRead);
+    assert_eq!(
+        findings(&picture, &Settings::default(), 30, today()).usage,
+        ActivityStatus::NotRead
+    );
 }
 
 // ---- disabled accounts ----
@@ -392,13 +418,28 @@ fn overlaps_from_microsofts_table() {
     // Every service plan of the first is in the second (by id, the
     // foundation plan aside).
     let business_premium = "Microsoft 365 Business Premium";
-    assert_eq!(covered("EXCHANGESTANDARD", "SPB"), proposed("EXCHANGESTANDARD", business_premium));
-    assert_eq!(covered("ENTERPRISEPACK", "SPE_E3"), proposed("ENTERPRISEPACK", "Microsoft 365 E3"));
-    assert_eq!(covered("POWER_BI_PRO", "SPE_E5"), proposed("POWER_BI_PRO", "Microsoft 365 E5"));
-    assert_eq!(covered("AAD_PREMIUM", "AAD_PREMIUM_P2"), proposed("AAD_PREMIUM", "Microsoft Entra ID P2"));
+    assert_eq!(
+        covered("EXCHANGESTANDARD", "SPB"),
+        proposed("EXCHANGESTANDARD", business_premium)
+    );
+    assert_eq!(
+        covered("ENTERPRISEPACK", "SPE_E3"),
+        proposed("ENTERPRISEPACK", "Microsoft 365 E3")
+    );
+    assert_eq!(
+        covered("POWER_BI_PRO", "SPE_E5"),
+        proposed("POWER_BI_PRO", "Microsoft 365 E5")
+    );
+    assert_eq!(
+        covered("AAD_PREMIUM", "AAD_PREMIUM_P2"),
+        proposed("AAD_PREMIUM", "Microsoft Entra ID P2")
+    );
     assert_eq!(covered("EMS", "SPB"), proposed("EMS", business_premium));
     // Whichever is held first, the smaller one is proposed.
-    assert_eq!(covered("SPB", "EXCHANGESTANDARD"), proposed("EXCHANGESTANDARD", business_premium));
+    assert_eq!(
+        covered("SPB", "EXCHANGESTANDARD"),
+        proposed("EXCHANGESTANDARD", business_premium)
+    );
     // Business Basic has Office Mobile (OFFICEMOBILE_SUBSCRIPTION), which
     // Business Standard does not list; neither of Business Premium and
     // Microsoft 365 E3 contains the other; Office 365 E3 has Exchange Plan
@@ -420,7 +461,10 @@ fn overlap_proposes_only_a_direct_copy_and_keeps_what_covers_it() {
         ],
         vec![
             // Covered, but held through a group: the group stays.
-            person(1, vec![holds("EXCHANGESTANDARD", Some(GROUP)), holds("SPB", None)]),
+            person(
+                1,
+                vec![holds("EXCHANGESTANDARD", Some(GROUP)), holds("SPB", None)],
+            ),
             // Direct and through a group: removing the direct copy frees no seat.
             person(
                 2,
@@ -431,7 +475,10 @@ fn overlap_proposes_only_a_direct_copy_and_keeps_what_covers_it() {
                 ],
             ),
             // Covered by a product a group gives: proposed.
-            person(3, vec![holds("EXCHANGESTANDARD", None), holds("SPB", Some(GROUP))]),
+            person(
+                3,
+                vec![holds("EXCHANGESTANDARD", None), holds("SPB", Some(GROUP))],
+            ),
             // P1 inside P2, which is inside nothing here.
             person(4, vec![holds("AAD_PREMIUM", None), holds("AAD_PREMIUM_P2", None)]),
         ],
@@ -439,7 +486,10 @@ fn overlap_proposes_only_a_direct_copy_and_keeps_what_covers_it() {
     let found = findings(&picture, &Settings::default(), 90, today());
     assert_eq!(
         people(&found, FindingKind::Overlap),
-        [(3, "EXCHANGESTANDARD".into(), None), (4, "AAD_PREMIUM".into(), None)]
+        [
+            (3, "EXCHANGESTANDARD".into(), None),
+            (4, "AAD_PREMIUM".into(), None)
+        ]
     );
 }
 
@@ -482,7 +532,10 @@ fn the_tenants_own_list_of_service_plans_counts() {
     });
     let picture = tenant(vec![product("SPB", 1), own], vec![user]);
     let found = findings(&picture, &Settings::default(), 90, today());
-    assert_eq!(people(&found, FindingKind::Overlap), [(1, "CONTOSO_INTUNE".into(), None)]);
+    assert_eq!(
+        people(&found, FindingKind::Overlap),
+        [(1, "CONTOSO_INTUNE".into(), None)]
+    );
 }
 
 #[test]
@@ -505,7 +558,10 @@ fn equal_products_propose_one_of_the_two() {
     };
     let picture = tenant(
         vec![a, b],
-        vec![person(1, vec![state(Uuid::from_u128(901)), state(Uuid::from_u128(902))])],
+        vec![person(
+            1,
+            vec![state(Uuid::from_u128(901)), state(Uuid::from_u128(902))],
+        )],
     );
     let found = findings(&picture, &Settings::default(), 90, today());
     assert_eq!(people(&found, FindingKind::Overlap).len(), 1);
@@ -528,7 +584,10 @@ fn idle_seats_are_paid_less_assigned() {
     let idle = of(&found, FindingKind::IdleSeats);
     assert_eq!(idle.len(), 1, "{idle:?}");
     assert_eq!(idle[0].part_number, "SPE_E3");
-    assert_eq!(idle[0].seats, 3, "seats in their grace period are not paid going forward");
+    assert_eq!(
+        idle[0].seats, 3,
+        "seats in their grace period are not paid going forward"
+    );
     assert!(idle[0].people.is_empty());
     assert_eq!(idle[0].seat_price, Some(360.0));
     assert_eq!(idle[0].monthly, Some(1080.0));
@@ -594,11 +653,24 @@ fn free_trial_self_service_and_inactive_products_are_not_counted() {
     ];
     let reason = |p: &SubscribedSku| not_counted(&picture, &settings, p);
     assert_eq!(reason(&product("FLOW_FREE", 0)), Some(NotCountedReason::Free));
-    assert_eq!(reason(&product("POWER_BI_STANDARD", 0)), Some(NotCountedReason::Free));
-    assert_eq!(reason(&product("TEAMS_EXPLORATORY", 0)), Some(NotCountedReason::Free));
+    assert_eq!(
+        reason(&product("POWER_BI_STANDARD", 0)),
+        Some(NotCountedReason::Free)
+    );
+    assert_eq!(
+        reason(&product("TEAMS_EXPLORATORY", 0)),
+        Some(NotCountedReason::Free)
+    );
     assert_eq!(reason(&product("SPB", 0)), Some(NotCountedReason::Trial));
-    assert_eq!(reason(&product("POWER_BI_PRO", 0)), Some(NotCountedReason::SelfService));
-    assert_eq!(reason(&viral), Some(NotCountedReason::Free), "10,000 seats, no price");
+    assert_eq!(
+        reason(&product("POWER_BI_PRO", 0)),
+        Some(NotCountedReason::SelfService)
+    );
+    assert_eq!(
+        reason(&viral),
+        Some(NotCountedReason::Free),
+        "10,000 seats, no price"
+    );
     assert_eq!(reason(&bought_many), None, "12,000 is no viral count");
     assert_eq!(reason(&priced_viral), None, "a price says it is paid");
     assert_eq!(reason(&expired), Some(NotCountedReason::NotActive));
@@ -627,12 +699,23 @@ fn free_trial_self_service_and_inactive_products_are_not_counted() {
         .iter()
         .map(|f| f.part_number.as_str())
         .collect();
-    assert_eq!(idle, ["SPE_E5", "BOUGHT_MANY", "EMS"], "priced first, then most seats");
+    assert_eq!(
+        idle,
+        ["SPE_E5", "BOUGHT_MANY", "EMS"],
+        "priced first, then most seats"
+    );
 }
 
 #[test]
 fn people_holding_only_free_or_trial_products_are_not_findings() {
-    let mut disabled = person(1, vec![holds("FLOW_FREE", None), holds("SPB", None), holds("SPE_E5", None)]);
+    let mut disabled = person(
+        1,
+        vec![
+            holds("FLOW_FREE", None),
+            holds("SPB", None),
+            holds("SPE_E5", None),
+        ],
+    );
     disabled.account_enabled = Some(false);
     let mut picture = tenant(
         vec![product("FLOW_FREE", 1), product("SPB", 1), product("SPE_E5", 1)],
@@ -640,7 +723,10 @@ fn people_holding_only_free_or_trial_products_are_not_findings() {
     );
     picture.subscriptions = vec![subscription("SPE_E5", true, "Company", 25)];
     let found = findings(&picture, &Settings::default(), 90, today());
-    assert_eq!(people(&found, FindingKind::DisabledHolding), [(1, "SPB".into(), None)]);
+    assert_eq!(
+        people(&found, FindingKind::DisabledHolding),
+        [(1, "SPB".into(), None)]
+    );
 }
 
 #[test]
@@ -648,7 +734,10 @@ fn a_trial_never_covers_a_paid_product() {
     // Power BI Pro is inside Microsoft 365 E5, but E5 here is a trial that ends.
     let mut picture = tenant(
         vec![product("POWER_BI_PRO", 1), product("SPE_E5", 1)],
-        vec![person(1, vec![holds("POWER_BI_PRO", None), holds("SPE_E5", None)])],
+        vec![person(
+            1,
+            vec![holds("POWER_BI_PRO", None), holds("SPE_E5", None)],
+        )],
     );
     picture.subscriptions = vec![subscription("SPE_E5", true, "Company", 25)];
     let found = findings(&picture, &Settings::default(), 90, today());
@@ -702,9 +791,17 @@ fn the_total_counts_each_seat_once_whatever_findings_name_it() {
         None,
     );
     user.account_enabled = Some(false);
-    let mut picture = tenant(vec![product("EXCHANGESTANDARD", 1), product("SPB", 1)], vec![user]);
+    let mut picture = tenant(
+        vec![product("EXCHANGESTANDARD", 1), product("SPB", 1)],
+        vec![user],
+    );
     picture.activity.sign_ins = SignIns::Read { at: today() };
-    let found = findings(&picture, &priced(&[("SPB", 20_000), ("EXCHANGESTANDARD", 4_000)]), 90, today());
+    let found = findings(
+        &picture,
+        &priced(&[("SPB", 20_000), ("EXCHANGESTANDARD", 4_000)]),
+        90,
+        today(),
+    );
     // Each product is inactive and disabled; Exchange is an overlap too;
     // and each has 9 idle seats.
     assert_eq!(of(&found, FindingKind::InactiveSignIn).len(), 2);
@@ -716,7 +813,10 @@ fn the_total_counts_each_seat_once_whatever_findings_name_it() {
     assert_eq!(found.unpriced_seats, 0);
     let kinds: Vec<FindingKind> = found.findings.iter().map(|f| f.kind).collect();
     assert!(kinds.windows(2).all(|w| w[0] <= w[1]), "by kind: {kinds:?}");
-    assert_eq!(found.findings[0].part_number, "SPB", "the most money first within a kind");
+    assert_eq!(
+        found.findings[0].part_number, "SPB",
+        "the most money first within a kind"
+    );
 }
 
 // ---- to a plan, and to rows ----
@@ -747,7 +847,9 @@ fn a_finding_becomes_the_pairs_of_a_plan() {
 
     // The same pair from two findings is planned once; idle seats name no one.
     let twice = selection([disabled[0], disabled[0]]).unwrap();
-    let Selection::Pairs { pairs } = twice else { panic!() };
+    let Selection::Pairs { pairs } = twice else {
+        panic!()
+    };
     assert_eq!(pairs.len(), 2);
     let idle = of(&found, FindingKind::IdleSeats);
     assert_eq!(idle.len(), 1);

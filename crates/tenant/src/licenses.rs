@@ -17,7 +17,11 @@ fn plan_names() -> &'static HashMap<Uuid, String> {
     NAMES.get_or_init(|| {
         let shouted = |name: &str| !name.chars().any(char::is_lowercase);
         let mut names: HashMap<Uuid, String> = HashMap::new();
-        for plan in license_desk_files::catalog().products().iter().flat_map(|p| &p.service_plans) {
+        for plan in license_desk_files::catalog()
+            .products()
+            .iter()
+            .flat_map(|p| &p.service_plans)
+        {
             let name = names.entry(plan.id).or_insert_with(|| plan.friendly_name.clone());
             if shouted(name) && !shouted(&plan.friendly_name) {
                 name.clone_from(&plan.friendly_name);
@@ -125,7 +129,12 @@ impl TenantPicture {
         }
         license_desk_files::catalog()
             .by_sku_id(sku_id)
-            .map(|p| p.service_plans.iter().map(|plan| (plan.id, plan.name.clone())).collect())
+            .map(|p| {
+                p.service_plans
+                    .iter()
+                    .map(|plan| (plan.id, plan.name.clone()))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }

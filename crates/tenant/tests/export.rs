@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use license_desk_core::overview::UserQuery;
 use license_desk_core::{Cloud, ErrorCode};
-use license_desk_tenant::export::{read, to_text, write, Taken};
 use license_desk_tenant::activity::SignIns;
+use license_desk_tenant::export::{read, to_text, write, Taken};
 use license_desk_tenant::model::{
     AssignedLicense, CompanySubscription, Group, LicenseAssignmentState, Organization, PrepaidUnits,
     SignInActivity, SubscribedSku, User, VerifiedDomain,
@@ -123,7 +123,10 @@ fn sign_in_dates_travel_with_the_export_so_a_file_shows_the_same_findings() {
     // Not read: the file says nothing of sign-ins.
     let text = to_text(&original, &taken());
     assert!(!text.contains("signIns") && !text.contains("signInActivity"));
-    assert_eq!(read(text.as_bytes(), "a.json").unwrap().activity.sign_ins, SignIns::NotRead);
+    assert_eq!(
+        read(text.as_bytes(), "a.json").unwrap().activity.sign_ins,
+        SignIns::NotRead
+    );
 
     original.users[0].created_date_time = Some("2025-01-02T03:04:05Z".into());
     original.users[0].sign_in_activity = Some(SignInActivity {

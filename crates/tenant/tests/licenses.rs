@@ -89,7 +89,10 @@ fn picture(states: Vec<LicenseAssignmentState>, self_service: bool) -> TenantPic
             created_date_time: None,
             sign_in_activity: None,
         }],
-        HashMap::from([group(SALES, "Sales", false), group(SYNCED, "Staff (from AD)", true)]),
+        HashMap::from([
+            group(SALES, "Sales", false),
+            group(SYNCED, "Staff (from AD)", true),
+        ]),
     )
 }
 
@@ -106,21 +109,56 @@ fn apps_are_named_as_microsoft_does_and_switched_off_only_where_every_way_switch
     let details = tenant.license_details(Uuid::from_u128(100)).unwrap();
     assert_eq!(details.len(), 2);
     let premium = &details[0];
-    assert_eq!((premium.name.as_str(), premium.part_number.as_str()), ("Microsoft 365 Business Premium", "SPB"));
+    assert_eq!(
+        (premium.name.as_str(), premium.part_number.as_str()),
+        ("Microsoft 365 Business Premium", "SPB")
+    );
     assert!(premium.direct && premium.lock.is_none());
     assert!(premium.apps.len() > 20, "{} apps", premium.apps.len());
-    let mail = premium.apps.iter().find(|a| a.plan == "EXCHANGE_S_STANDARD").unwrap();
-    assert_eq!((mail.name.as_str(), mail.on), ("Exchange Online (Plan 1)", Some(false)));
-    assert!(premium.apps.iter().filter(|a| a.plan != "EXCHANGE_S_STANDARD").all(|a| a.on == Some(true)));
+    let mail = premium
+        .apps
+        .iter()
+        .find(|a| a.plan == "EXCHANGE_S_STANDARD")
+        .unwrap();
+    assert_eq!(
+        (mail.name.as_str(), mail.on),
+        ("Exchange Online (Plan 1)", Some(false))
+    );
+    assert!(premium
+        .apps
+        .iter()
+        .filter(|a| a.plan != "EXCHANGE_S_STANDARD")
+        .all(|a| a.on == Some(true)));
     // Switched off on the direct copy, on through the group: on.
     let exchange = &details[1];
-    assert_eq!(exchange.groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(), ["Sales"]);
-    assert_eq!(exchange.apps.iter().find(|a| a.plan == "EXCHANGE_S_STANDARD").unwrap().on, Some(true));
+    assert_eq!(
+        exchange
+            .groups
+            .iter()
+            .map(|g| g.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Sales"]
+    );
+    assert_eq!(
+        exchange
+            .apps
+            .iter()
+            .find(|a| a.plan == "EXCHANGE_S_STANDARD")
+            .unwrap()
+            .on,
+        Some(true)
+    );
 }
 
 #[test]
 fn locks_say_why_a_license_cannot_be_removed_here() {
-    let tenant = picture(vec![held(SPB, Some(SYNCED), Vec::new()), held(EXCHANGE_PLAN_1, None, Vec::new())], true);
+    let tenant = picture(
+        vec![
+            held(SPB, Some(SYNCED), Vec::new()),
+            held(EXCHANGE_PLAN_1, None, Vec::new()),
+        ],
+        true,
+    );
     let details = tenant.license_details(Uuid::from_u128(100)).unwrap();
     assert_eq!(details[0].lock, Some(LicenseLock::OnlyThroughGroups));
     assert!(details[0].groups[0].synced);
