@@ -110,7 +110,8 @@ describe("the plan", () => {
     expect(text(removed.querySelector("h4")!)).toBe("Removed: 1,500 people, 1,500 licenses");
     expect(removed.querySelectorAll(".people-rows > li")).toHaveLength(200);
     expect(text(removed)).toContain("1,300 more not shown");
-    await fireEvent.click(within(removed as HTMLElement).getByRole("button", { name: "Show 200 more" }));
+    // Each "Show more" says which list it lengthens.
+    await fireEvent.click(within(removed as HTMLElement).getByRole("button", { name: "Show 200 more: Removed" }));
     expect(removed.querySelectorAll(".people-rows > li")).toHaveLength(400);
     // A consequence of many opens just as quickly.
     const noEffect = within(dialog).getByRole("button", { name: /^No effect on mail, files or apps/ });
