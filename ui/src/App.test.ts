@@ -46,9 +46,9 @@ describe("the app shell", () => {
     expect(screen.getByRole("heading", { name: "Licenses" })).toBeTruthy();
     expect(screen.getByRole("button", { name: "Licenses" }).getAttribute("aria-current")).toBe("page");
 
-    await fireEvent.keyDown(window, { key: "5", altKey: true });
+    await fireEvent.keyDown(window, { key: "5", code: "Digit5", altKey: true });
     expect(await screen.findByRole("heading", { name: "Settings" })).toBeTruthy();
-    await fireEvent.keyDown(window, { key: "1", altKey: true });
+    await fireEvent.keyDown(window, { key: "1", code: "Digit1", altKey: true });
     expect(await screen.findByRole("heading", { name: "Users" })).toBeTruthy();
   });
 
