@@ -1,6 +1,7 @@
 import { commands, type ExportFormat } from "./bindings";
+import type { Problem } from "./errors";
 
-export type Saved = { saved: string } | { error: string } | null;
+export type Saved = { saved: string } | { error: Problem } | null;
 
 /**
  * Saves a run's per-user results where the admin chooses: the system's save
@@ -10,8 +11,8 @@ export type Saved = { saved: string } | { error: string } | null;
  */
 export async function saveResults(run: string, format: ExportFormat): Promise<Saved> {
   const chosen = await commands.chooseFile({ save_results: { run, format } });
-  if (chosen.status === "error") return { error: chosen.error.message };
+  if (chosen.status === "error") return { error: chosen.error };
   if (!chosen.data) return null;
   const written = await commands.exportRun(run, chosen.data, format);
-  return written.status === "ok" ? { saved: written.data } : { error: written.error.message };
+  return written.status === "ok" ? { saved: written.data } : { error: written.error };
 }

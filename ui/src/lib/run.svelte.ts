@@ -3,6 +3,7 @@
 // shows its progress and brings the dialog back.
 
 import { Channel } from "@tauri-apps/api/core";
+import type { Problem } from "./errors";
 import type { AppError_Serialize, RunProgress_Deserialize, RunSummary_Serialize } from "./bindings";
 import { tenant } from "./tenant.svelte";
 
@@ -18,7 +19,7 @@ export const run = $state<{
   /** Stop was pressed; the run is finishing what is in flight. */
   stopRequested: boolean;
   result: RunSummary_Serialize | null;
-  error: string | null;
+  error: Problem | null;
   /** Its dialog is open; when not, the status bar carries the run. */
   shown: boolean;
 }>({ kind: null, title: "", progress: null, stopRequested: false, result: null, error: null, shown: false });
@@ -40,7 +41,7 @@ export async function follow(kind: RunKind, title: string, start: (updates: Chan
     run.result = outcome.data;
     tenant.overview = outcome.data.overview;
   } else {
-    run.error = outcome.error.message;
+    run.error = outcome.error;
   }
 }
 

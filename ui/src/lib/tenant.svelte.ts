@@ -2,6 +2,7 @@
 // reading has come, and any sign-in under way. Views read it; only the
 // functions below change it.
 import { Channel } from "@tauri-apps/api/core";
+import type { Problem } from "./errors";
 import {
   commands,
   type AppError_Serialize,
@@ -18,7 +19,7 @@ export const tenant = $state<{
   overview: TenantOverview | null;
   progress: LoadProgress_Deserialize | null;
   loading: boolean;
-  error: string | null;
+  error: Problem | null;
   /** A browser or device code sign-in waiting for the admin. */
   waiting: "browser" | "device" | null;
   devicePrompt: DeviceCodePrompt | null;
@@ -62,7 +63,7 @@ async function opening<T>(
   tenant.waiting = null;
   tenant.devicePrompt = null;
   if (result.status === "error") {
-    if (result.error.code !== "sign_in_cancelled") tenant.error = result.error.message;
+    if (result.error.code !== "sign_in_cancelled") tenant.error = result.error;
     return null;
   }
   const overview = overviewOf(result.data);
@@ -98,7 +99,7 @@ export async function signInWithCode(onConnected: () => void): Promise<void> {
   tenant.error = null;
   const started = await commands.startDeviceSignIn();
   if (started.status === "error") {
-    tenant.error = started.error.message;
+    tenant.error = started.error;
     return;
   }
   tenant.waiting = "device";
@@ -134,7 +135,7 @@ export async function openFile(path: string, onConnected: () => void): Promise<b
 export async function chooseAndOpenFile(onConnected: () => void): Promise<void> {
   tenant.error = null;
   const chosen = await commands.chooseFile("open_tenant_file");
-  if (chosen.status === "error") tenant.error = chosen.error.message;
+  if (chosen.status === "error") tenant.error = chosen.error;
   else if (chosen.data) await openFile(chosen.data, onConnected);
 }
 
@@ -171,7 +172,7 @@ export function closeSavedPlan(): void {
 /** Asks for a saved plan with the system's dialog, then checks it. */
 export async function chooseSavedPlan(): Promise<void> {
   const chosen = await commands.chooseFile("open_plan");
-  if (chosen.status === "error") tenant.error = chosen.error.message;
+  if (chosen.status === "error") tenant.error = chosen.error;
   else if (chosen.data) await applySavedPlan(chosen.data);
 }
 
@@ -198,7 +199,7 @@ export async function restoreSignIn(onConnected: () => void): Promise<void> {
   tenant.restoring = false;
   tenant.progress = null;
   if (result.status === "error") {
-    tenant.error = result.error.message;
+    tenant.error = result.error;
   } else if (result.data) {
     tenant.overview = signedIn(result.data);
     onConnected();
@@ -212,7 +213,7 @@ export async function cancelSignIn(): Promise<void> {
 export async function signOut(onDisconnected: () => void): Promise<void> {
   const result = await commands.signOut();
   if (result.status === "error") {
-    tenant.error = result.error.message;
+    tenant.error = result.error;
   }
   Object.assign(tenant, { overview: null, progress: null, notRemembered: false, restoring: false });
   onDisconnected();

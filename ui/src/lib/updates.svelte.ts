@@ -4,13 +4,14 @@
 // too, and no run can start while it installs.
 
 import { Channel } from "@tauri-apps/api/core";
+import type { Problem } from "./errors";
 import { commands, type UpdateCheck_Serialize, type UpdateProgress_Deserialize } from "./bindings";
 
 export const update = $state<{
   checking: boolean;
   /** What the last check found. */
   check: UpdateCheck_Serialize | null;
-  error: string | null;
+  error: Problem | null;
   installing: boolean;
   progress: UpdateProgress_Deserialize | null;
   /** Found by the check at start: offered above the views until put aside. */
@@ -28,7 +29,7 @@ export async function checkForUpdate(quiet = false) {
     update.check = outcome.data;
     if (quiet && outcome.data.available) update.offered = true;
   } else if (!quiet) {
-    update.error = outcome.error.message;
+    update.error = outcome.error;
   }
 }
 
@@ -44,5 +45,5 @@ export async function installUpdate() {
   const outcome = await commands.installUpdate(progress);
   // On success the app restarts before this line matters.
   update.installing = false;
-  if (outcome.status === "error") update.error = outcome.error.message;
+  if (outcome.status === "error") update.error = outcome.error;
 }
