@@ -12,7 +12,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use license_desk_e2e::{artifacts_dir, run_with_args, App, BoxError, Key, Locator};
+use license_desk_e2e::{artifacts_dir, run_with_args, run_with_env, App, BoxError, Key, Locator};
 
 const TEST: &str = "every_view_passes_axe";
 const SIZES: [(i64, i64); 2] = [(800, 600), (1280, 800)];
@@ -308,6 +308,52 @@ async fn every_view_and_the_removal_dialog_pass_axe_and_fit_the_window() {
                         problems.extend(check(&app, &axe, &at(view)).await?);
                     }
                 }
+            }
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(problems.join("\n").into())
+            }
+        }
+        .await;
+        (app, result)
+    })
+    .await;
+}
+
+/// The dark theme, as WebKitGTK takes it from a dark GTK theme: the window
+/// says it prefers dark, and axe finds nothing on the views and the dialog.
+#[tokio::test]
+async fn the_dark_theme_passes_axe() {
+    run_with_env(TEST, &[("GTK_THEME", "Adwaita:dark")], |app| async move {
+        let result = async {
+            let axe = axe_source();
+            app.click("button[data-action='open-demo']").await?;
+            app.wait_for(Locator::Css(".user-row[data-upn]")).await;
+            resize(&app, 1280, 800).await?;
+            let dark = app
+                .client
+                .execute(
+                    "return matchMedia('(prefers-color-scheme: dark)').matches",
+                    vec![],
+                )
+                .await?;
+            if dark.as_bool() != Some(true) {
+                return Err("the window does not prefer dark under GTK_THEME=Adwaita:dark".into());
+            }
+            let mut problems = check(&app, &axe, "users dark").await?;
+            show(&app, "licenses").await?;
+            let plan = app.plan_removal_from_all_holders("SPB").await?;
+            app.wait_for(Locator::Css("[data-testid='holders'] .user-row[data-upn]"))
+                .await;
+            problems.extend(check(&app, &axe, "licenses dark").await?);
+            plan.click().await?;
+            app.wait_for(Locator::Css("[data-testid='consequences']")).await;
+            problems.extend(check(&app, &axe, "removal-dialog dark").await?);
+            app.click("dialog[open] .actions button:not(.primary)").await?;
+            for view in ["savings", "history", "settings"] {
+                show(&app, view).await?;
+                problems.extend(check(&app, &axe, &format!("{view} dark")).await?);
             }
             if problems.is_empty() {
                 Ok(())
