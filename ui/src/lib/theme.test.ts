@@ -119,9 +119,11 @@ describe("the palettes", () => {
     });
   }
 
-  it("draws the focus ring at 3:1 on the dark background", () => {
-    // The light theme's amber ring on near-white is 2:1, as it was before the dark theme.
-    expect(contrast(dark.focus, dark.bg)).toBeGreaterThanOrEqual(3);
-    expect(contrast(dark.focus, dark.panel)).toBeGreaterThanOrEqual(3);
+  it("draws the focus ring at 3:1 on every background it is drawn on, in both themes", () => {
+    for (const colors of [light, dark]) {
+      expect(contrast(colors.focus, colors.bg)).toBeGreaterThanOrEqual(3);
+      expect(contrast(colors.focus, colors.panel)).toBeGreaterThanOrEqual(3);
+      expect(contrast(colors["nav-focus"], colors["nav-bg"])).toBeGreaterThanOrEqual(3);
+    }
   });
 });
