@@ -58,6 +58,7 @@ async fn a_stopped_run_says_so_and_the_rest_runs_in_the_background() {
             app.click("button[data-action='confirm-removal']").await?;
             // Stop while the first batches are on the way (answers take
             // 3 s): what is in flight finishes, nothing more is sent.
+            app.wait_for_text_containing("[data-testid='in-flight']", "on their way to Microsoft").await?;
             app.click("button[data-action='stop-run']").await?;
             app.wait_for_text_containing("[data-testid='stopping']", "Stopping… finishing").await?;
             let stopped = app

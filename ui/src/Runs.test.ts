@@ -84,7 +84,7 @@ describe("a run", () => {
     const answer = held();
     const { dialog } = await startRun({ runWait: answer.wait });
     run.progress = { done: 20, failed: 0, remaining: 66, perSecond: 0, secondsLeft: null, waitingSeconds: null, inFlight: 20, stopping: false, silentSeconds: 12 };
-    await waitFor(() => expect(text(within(dialog).getByTestId("run-progress"))).toBe("Removing… 20 done, 0 failed, 66 left No answer from Microsoft for 12 s, still trying."));
+    await waitFor(() => expect(text(within(dialog).getByTestId("run-progress"))).toBe("Removing… 20 done, 0 failed, 66 left 20 changes on their way to Microsoft. No answer from Microsoft for 12 s, still trying."));
     expect(within(dialog).queryByText(/s left$/)).toBeNull();
     answer.release();
     await within(dialog).findByTestId("run-result");
