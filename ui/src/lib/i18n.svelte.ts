@@ -29,7 +29,19 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
 
 /** A number as the current language writes it (1 234 in Swedish). */
 export function formatNumber(value: number): string {
-  return new Intl.NumberFormat(locale()).format(value);
+  return formatters(locale()).number.format(value);
+}
+
+// Made once a language: every row of a list counts something.
+const made = new Map<string, { number: Intl.NumberFormat; plural: Intl.PluralRules }>();
+
+function formatters(tag: string): { number: Intl.NumberFormat; plural: Intl.PluralRules } {
+  let these = made.get(tag);
+  if (!these) {
+    these = { number: new Intl.NumberFormat(tag), plural: new Intl.PluralRules(tag) };
+    made.set(tag, these);
+  }
+  return these;
 }
 
 /** Messages that come in plural forms: `key.one` and `key.other`. */
@@ -38,7 +50,7 @@ export type PluralKey = MessageKey extends infer K ? (K extends `${infer Base}.o
 /** The form of `key` the current language uses for `count`, with `{count}`
  * written in the language's numbers. */
 export function tn(key: PluralKey, count: number, params: Record<string, string | number> = {}): string {
-  const form = new Intl.PluralRules(locale()).select(count) === "one" ? "one" : "other";
+  const form = formatters(locale()).plural.select(count) === "one" ? "one" : "other";
   return t(`${key}.${form}` as MessageKey, { ...params, count: formatNumber(count) });
 }
 
