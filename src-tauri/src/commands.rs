@@ -111,12 +111,14 @@ pub async fn open_demo(
         let _ = std::fs::remove_dir_all(data.join(DEMO_RUNS));
     }
     let (tenant_server, client) = demo::open().await?;
-    let admin = tenant::signed_in_admin(&client).await?;
-    let snapshot = tenant::load(&client, |progress| {
-        // A closed window stops listening; loading goes on regardless.
-        let _ = on_progress.send(progress);
-    })
-    .await?;
+    // Who is signed in is read while the tenant is: neither waits for the other.
+    let (admin, snapshot) = tokio::try_join!(
+        tenant::signed_in_admin(&client),
+        tenant::load(&client, |progress| {
+            // A closed window stops listening; loading goes on regardless.
+            let _ = on_progress.send(progress);
+        })
+    )?;
     let overview = snapshot.overview(Some(admin.summary()));
     *open = Some(OpenTenant {
         client: Some(Arc::new(client)),

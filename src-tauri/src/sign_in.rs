@@ -172,12 +172,15 @@ pub async fn open(
     cloud: Cloud,
     mut progress: impl FnMut(LoadProgress) + Send,
 ) -> Result<(OpenTenant, SignedIn, Connection), Error> {
-    let admin = if delegated {
-        Some(tenant::signed_in_admin(&client).await?)
-    } else {
-        None
+    // Who is signed in is read while the tenant is: neither waits for the other.
+    let admin = async {
+        if delegated {
+            tenant::signed_in_admin(&client).await.map(Some)
+        } else {
+            Ok(None)
+        }
     };
-    let snapshot = tenant::load(&client, &mut progress).await?;
+    let (admin, snapshot) = tokio::try_join!(admin, tenant::load(&client, &mut progress))?;
     let overview = snapshot.overview(admin.as_ref().map(tenant::SignedInAdmin::summary));
     let connection = Connection::SignedIn {
         tenant: overview.tenant_name.clone(),
