@@ -110,23 +110,29 @@ pub async fn open_demo(
     if let Ok(data) = tauri::Manager::path(&app).app_data_dir() {
         let _ = std::fs::remove_dir_all(data.join(DEMO_RUNS));
     }
-    let (tenant_server, client) = demo::open().await?;
-    // Who is signed in is read while the tenant is: neither waits for the other.
-    let (admin, snapshot) = tokio::try_join!(
-        tenant::signed_in_admin(&client),
-        tenant::load(&client, |progress| {
-            // A closed window stops listening; loading goes on regardless.
-            let _ = on_progress.send(progress);
-        })
-    )?;
-    let overview = snapshot.overview(Some(admin.summary()));
+    // Started with `--demo`, the demo has been opening since the app
+    // started; otherwise it opens now.
+    let opening_at_start = state.demo_at_start.lock().ok().and_then(|mut task| task.take());
+    let demo = match opening_at_start {
+        Some(task) => task.await.map_err(|e| {
+            Error::new(ErrorCode::Internal, "The demo tenant could not start.").with_details(e.to_string())
+        })??,
+        None => {
+            demo::open_and_read(|progress| {
+                // A closed window stops listening; loading goes on regardless.
+                let _ = on_progress.send(progress);
+            })
+            .await?
+        }
+    };
+    let overview = demo.snapshot.overview(Some(demo.admin.summary()));
     *open = Some(OpenTenant {
-        client: Some(Arc::new(client)),
-        snapshot,
-        admin: Some(admin),
+        client: Some(Arc::new(demo.client)),
+        snapshot: demo.snapshot,
+        admin: Some(demo.admin),
         pending_plan: None,
         keychain_account: None,
-        demo_tenant: Some(tenant_server),
+        demo_tenant: Some(demo.tenant),
         offline: None,
     });
     set_connection(&state, Connection::Demo)?;

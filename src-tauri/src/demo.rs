@@ -5,16 +5,39 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use graph_emulator::{apps::PUBLIC_CLIENT_ID, generate, Config, Emulator};
+use license_desk_core::overview::LoadProgress;
 use license_desk_core::{Error, ErrorCode};
 use license_desk_graph::auth::{DeviceSignIn, Session, SignInTarget};
 use license_desk_graph::retry::RetryPolicy;
+use license_desk_graph::tenant::{self, SignedInAdmin, TenantPicture};
 use license_desk_graph::{Endpoints, GraphClient};
 
 pub const DEMO_ADMIN: &str = "admin@northwindtraders.example";
 
-/// Starts the demo tenant and signs in to it. The tenant runs as long as
-/// the returned [`Emulator`] lives.
-pub async fn open() -> Result<(Emulator, GraphClient), Error> {
+/// The demo tenant, signed in to and read.
+pub struct OpenedDemo {
+    /// The tenant's server: it runs as long as this lives.
+    pub tenant: Emulator,
+    pub client: GraphClient,
+    pub admin: SignedInAdmin,
+    pub snapshot: TenantPicture,
+}
+
+/// Starts the demo tenant, signs in to it and reads it.
+pub async fn open_and_read(progress: impl FnMut(LoadProgress) + Send) -> Result<OpenedDemo, Error> {
+    let (server, client) = open().await?;
+    // Who is signed in is read while the tenant is: neither waits for the other.
+    let (admin, snapshot) =
+        tokio::try_join!(tenant::signed_in_admin(&client), tenant::load(&client, progress))?;
+    Ok(OpenedDemo {
+        tenant: server,
+        client,
+        admin,
+        snapshot,
+    })
+}
+
+async fn open() -> Result<(Emulator, GraphClient), Error> {
     let mut config = Config::new(generate::demo());
     config.latency = Duration::from_millis(40);
     // The device code is approved at once: there is nobody to type it.

@@ -151,6 +151,16 @@ pub fn run() -> ExitCode {
                 .emit(&handle);
             });
             ipc.mount_events(app);
+            // The window takes a while to load: the demo opens meanwhile.
+            let startup = commands::startup_options();
+            if startup.demo && startup.open.is_none() {
+                let state = tauri::Manager::state::<state::AppState>(app);
+                let opening = tauri::async_runtime::spawn(demo::open_and_read(|_| {}));
+                *state
+                    .demo_at_start
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(opening);
+            }
             Ok(())
         })
         .on_window_event(|window, event| {

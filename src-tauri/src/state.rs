@@ -22,7 +22,13 @@ pub struct AppState {
     pub cancel_sign_in: Notify,
     /// Stops the run under way, if any.
     pub cancel_run: Mutex<Option<Cancel>>,
+    /// The demo, opening since the app started with `--demo`, until the
+    /// window asks for it.
+    pub demo_at_start: Mutex<Option<DemoOpening>>,
 }
+
+pub type DemoOpening =
+    tauri::async_runtime::JoinHandle<Result<crate::demo::OpenedDemo, license_desk_core::Error>>;
 
 pub struct OpenTenant {
     /// `None` for a file reviewed offline: nothing can change then.
