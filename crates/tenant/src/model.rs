@@ -56,6 +56,22 @@ pub struct User {
     pub sign_in_activity: Option<SignInActivity>,
 }
 
+impl User {
+    /// Gives back the room serde left in the user's lists: JSON tells no
+    /// length up front, so a list of one license keeps room for four
+    /// (about 8 MiB at 50,000 users).
+    pub fn shrink_to_fit(&mut self) {
+        self.assigned_licenses.shrink_to_fit();
+        self.license_assignment_states.shrink_to_fit();
+        for license in &mut self.assigned_licenses {
+            license.disabled_plans.shrink_to_fit();
+        }
+        for state in &mut self.license_assignment_states {
+            state.disabled_plans.shrink_to_fit();
+        }
+    }
+}
+
 /// A user's last sign-ins, in Graph's shape (`signInActivity`); each date
 /// ISO 8601 UTC, absent when there was none.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

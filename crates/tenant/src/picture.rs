@@ -231,9 +231,10 @@ impl TenantPicture {
         organization: Organization,
         products: Vec<SubscribedSku>,
         subscriptions: Vec<CompanySubscription>,
-        users: Vec<User>,
+        mut users: Vec<User>,
         groups: HashMap<Uuid, Group>,
     ) -> Self {
+        users.iter_mut().for_each(User::shrink_to_fit);
         Self {
             organization,
             products,
@@ -255,12 +256,13 @@ impl TenantPicture {
         organization: Organization,
         products: Vec<SubscribedSku>,
         subscriptions: Vec<CompanySubscription>,
-        users: Vec<User>,
+        mut users: Vec<User>,
         groups: HashMap<Uuid, Group>,
         source: Source,
         knowledge: Knowledge,
         resolutions: HashMap<Uuid, Resolution>,
     ) -> Self {
+        users.iter_mut().for_each(User::shrink_to_fit);
         Self {
             organization,
             products,
@@ -286,7 +288,13 @@ impl TenantPicture {
         products: Vec<SubscribedSku>,
         groups: HashMap<Uuid, Group>,
     ) {
-        let mut fresh: HashMap<Uuid, User> = fresh.into_iter().map(|u| (u.id, u)).collect();
+        let mut fresh: HashMap<Uuid, User> = fresh
+            .into_iter()
+            .map(|mut u| {
+                u.shrink_to_fit();
+                (u.id, u)
+            })
+            .collect();
         self.users.retain(|u| !gone.contains(&u.id));
         for user in &mut self.users {
             if let Some(updated) = fresh.remove(&user.id) {
