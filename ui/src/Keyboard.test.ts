@@ -73,6 +73,27 @@ describe("the keyboard", () => {
     await waitFor(() => expect(screen.getByTestId("selected-count").textContent).toBe("4 selected"));
   });
 
+  it("keeps only the pages of users near the screen, and reads one again when it comes back", async () => {
+    const backend = fakeBackend({ userCount: 5_000 });
+    render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: "Try the demo tenant" }));
+    await waitFor(() => expect(screen.getByTestId("user-count").textContent).toBe("5,000 users"));
+    const grid = screen.getByRole("grid", { name: "Users" });
+    await waitFor(() => expect(row(grid, 0)).toBeTruthy());
+    const firstPageReads = () =>
+      backend.calls.filter((c) => c.cmd === "users" && (c.args as { offset: number }).offset === 0).length;
+    expect(firstPageReads()).toBe(1);
+
+    row(grid, 0).focus();
+    await key(row(grid, 0), "End");
+    await waitFor(() => expect(document.activeElement?.getAttribute("data-position")).toBe("4999"));
+    await key(document.activeElement!, "Home");
+    await waitFor(() => expect(document.activeElement).toBe(row(grid, 0)));
+    // The first page was let go at the end of the list, so it was read again.
+    expect(firstPageReads()).toBe(2);
+    expect(row(grid, 0).textContent).toContain("Person 000");
+  });
+
   it("opens a user's panel with Enter, announces it by focus, and Esc brings focus back to the row", async () => {
     const grid = await demoUsers();
     row(grid, 0).focus();

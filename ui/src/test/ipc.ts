@@ -94,8 +94,8 @@ function savingsFindings(inactiveDays: number, read: boolean) {
 }
 
 /** What the real `users` command would list: search, product, then by name. */
-function matchingUsers(query: UserQuery_Deserialize) {
-  return demoUsers
+function matchingUsers(query: UserQuery_Deserialize, users = demoUsers) {
+  return users
     .filter((u) => u.userPrincipalName.includes(query.search.toLowerCase()))
     .filter((u) => !query.product || u.licenses.some((l) => l.skuId === query.product));
 }
@@ -271,6 +271,8 @@ export interface FakeBackend {
     downloadedTable: number | null;
     carriedTableDate: string;
   };
+  /** Lists this many users instead of the demo's 250 (the same ones, repeated). */
+  userCount?: number;
   /** What the native dialog answers, by purpose (absent: cancelled). */
   chosen?: Partial<Record<string, string>>;
   /** The answer to opening a file: its overview, or the error. */
@@ -354,7 +356,10 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
         return null;
       case "users": {
         const { query, offset, limit } = args as { query: UserQuery_Deserialize; offset: number; limit: number };
-        const matching = matchingUsers(query);
+        const users = backend.userCount
+          ? Array.from({ length: backend.userCount }, (_, i) => ({ ...demoUsers[i % demoUsers.length], id: `id-${i}` }))
+          : demoUsers;
+        const matching = matchingUsers(query, users);
         return { total: matching.length, offset, rows: matching.slice(offset, offset + limit) };
       }
       case "savings":
