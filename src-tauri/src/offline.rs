@@ -195,7 +195,7 @@ fn offline_notes(opened: &Opened, path: &Path) -> OfflineFile {
         .map(|d| d.as_secs());
     OfflineFile {
         file,
-        format_name: opened.format_name.clone(),
+        kind: opened.kind,
         taken_at: stated.or(saved).map(|s| s.min(u64::from(u32::MAX)) as u32),
         taken_at_is_file_date: stated.is_none() && saved.is_some(),
         complete: picture.knowledge.complete,
@@ -203,7 +203,7 @@ fn offline_notes(opened: &Opened, path: &Path) -> OfflineFile {
         knows_disabled_plans: picture.knowledge.disabled_plans,
         knows_object_ids: picture.knowledge.object_ids,
         knows_seats: picture.knowledge.seats,
-        warnings: opened.warnings.iter().map(|w| w.message.clone()).collect(),
+        warnings: opened.file_warnings(),
     }
 }
 

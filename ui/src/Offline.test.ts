@@ -60,7 +60,7 @@ describe("offline review", () => {
     expect(banner.textContent).toContain("The file does not give paid seats.");
     expect(banner.textContent).not.toContain("Not every user");
     expect(banner.textContent).not.toContain("matched by user name");
-    expect(banner.textContent).toContain('"Office 365 E5" fits several products');
+    expect(banner.textContent).toContain("These names belong to more than one product: “Office 365 E5” (3 users).");
 
     // The Users view works on the file as on a tenant.
     await waitFor(() => expect(screen.getByTestId("user-count").textContent).toBe("250 users"));

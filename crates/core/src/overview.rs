@@ -76,8 +76,8 @@ pub struct TenantOverview {
 pub struct OfflineFile {
     /// The file's name.
     pub file: String,
-    /// The format in words ("Microsoft 365 admin center user export").
-    pub format_name: String,
+    /// What kind of file it is (the window names it in the admin's language).
+    pub kind: FileKind,
     /// When the picture was taken (seconds since the Unix epoch): as the
     /// file says, or else when the file was last saved.
     pub taken_at: Option<u32>,
@@ -94,8 +94,82 @@ pub struct OfflineFile {
     pub knows_object_ids: bool,
     /// The file gives paid seats per product.
     pub knows_seats: bool,
-    /// What the admin should know about the file, in words.
-    pub warnings: Vec<String>,
+    /// What the admin should know about the file.
+    pub warnings: Vec<FileWarning>,
+}
+
+/// The kinds of file License Desk reviews.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    /// License Desk's own export.
+    LicenseDeskExport,
+    /// The Microsoft 365 admin center's user export.
+    AdminCenterUsers,
+    /// The same export in its older layout.
+    AdminCenterUsersLegacy,
+    /// A PowerShell license report.
+    GraphPowershell,
+    /// An MSOnline PowerShell report (AccountSkuIds).
+    Msonline,
+    /// AdminDroid's license report.
+    Admindroid,
+    /// CIPP's user export.
+    CippUsers,
+    /// Saved Microsoft Graph users (JSON).
+    GraphUsersJson,
+}
+
+/// Something the admin should know about a file before trusting it; the
+/// window says it in the admin's language from its code and figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FileWarning {
+    pub code: FileWarningCode,
+    /// How many users, rows or values it concerns (0 when it counts none).
+    pub count: u32,
+    /// The products it names, as the file writes them.
+    pub products: Vec<ProductMention>,
+    /// The file's lines it names (the first ten of `count`).
+    pub lines: Vec<u32>,
+}
+
+/// A product as a file writes it, and how many users hold it there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ProductMention {
+    pub name: String,
+    pub holders: u32,
+}
+
+/// What a [`FileWarning`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum FileWarningCode {
+    /// Users listed more than once with the same details (read once).
+    DuplicateRows,
+    /// Users listed more than once with different details (nothing planned for them).
+    ConflictingDuplicates,
+    /// Rows with no user name, skipped.
+    RowsWithoutUpn,
+    /// Products not in Microsoft's product list.
+    UnknownProducts,
+    /// Names that belong to more than one product.
+    AmbiguousProducts,
+    /// Products written with an older or other-language name.
+    RenamedProducts,
+    /// Users whose licenses the file hints at but does not list.
+    LicenseStateUnclear,
+    /// Letters lost to `?` by a save as ASCII.
+    ReplacedCharacters,
+    /// The file lists only some users.
+    PartialFile,
+    /// Column names not in English.
+    LocalizedHeaders,
+    /// Users named by email address, not user name.
+    KeyedOnEmail,
+    /// License values that are type names (`System.Object[]`).
+    TypeNames,
 }
 
 /// What changed for one item of a saved plan since its file.

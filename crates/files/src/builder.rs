@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 use crate::error::{FileError, FileErrorCode};
-use crate::model::{Format, Imported, ImportedLicense, ImportedProduct, ImportedUser, Resolution, Warning};
+use crate::model::{
+    Format, Imported, ImportedLicense, ImportedProduct, ImportedUser, Resolution, Warning, WarningCode,
+};
 use crate::names;
 use crate::MAX_USERS;
 
@@ -74,12 +76,31 @@ impl<'f> Builder<'f> {
         &self.products
     }
 
-    pub fn warn(&mut self, code: &str, message: String, users: Vec<String>) {
+    /// Warns about the file as a whole, counting nothing.
+    pub fn warn(&mut self, code: WarningCode, message: String) {
         self.warnings.push(Warning {
-            code: code.to_owned(),
+            code,
             message,
-            users,
+            users: Vec::new(),
+            count: 0,
+            products: Vec::new(),
+            lines: Vec::new(),
         });
+    }
+
+    /// Warns about `count` things (values, rows) of the file.
+    pub fn warn_counting(&mut self, code: WarningCode, message: String, count: usize) {
+        self.warn(code, message);
+        if let Some(warning) = self.warnings.last_mut() {
+            warning.count = count;
+        }
+    }
+
+    fn warn_about(&mut self, code: WarningCode, message: String, users: Vec<String>) {
+        self.warn_counting(code, message, users.len());
+        if let Some(warning) = self.warnings.last_mut() {
+            warning.users = users;
+        }
     }
 
     pub fn skip_row_without_upn(&mut self, line: usize) {
@@ -162,8 +183,8 @@ impl<'f> Builder<'f> {
     fn warn_about_rows(&mut self) {
         if !self.identical_duplicates.is_empty() {
             let users = dedup(std::mem::take(&mut self.identical_duplicates));
-            self.warn(
-                "duplicate_rows",
+            self.warn_about(
+                WarningCode::DuplicateRows,
                 format!(
                     "{} user(s) are listed more than once with the same content; each is read once.",
                     users.len()
@@ -173,8 +194,8 @@ impl<'f> Builder<'f> {
         }
         if !self.conflicting_duplicates.is_empty() {
             let users = dedup(std::mem::take(&mut self.conflicting_duplicates));
-            self.warn(
-                "conflicting_duplicates",
+            self.warn_about(
+                WarningCode::ConflictingDuplicates,
                 format!(
                     "{} user(s) are listed more than once with different licences or details. \
                      The file cannot say which row is right, so nothing can be planned for them from it.",
@@ -185,15 +206,18 @@ impl<'f> Builder<'f> {
         }
         if !self.rows_without_upn.is_empty() {
             let lines = std::mem::take(&mut self.rows_without_upn);
-            self.warn(
-                "rows_without_upn",
+            self.warn_counting(
+                WarningCode::RowsWithoutUpn,
                 format!(
                     "{} row(s) have no user principal name and were skipped (lines {}).",
                     lines.len(),
                     list_lines(&lines)
                 ),
-                Vec::new(),
+                lines.len(),
             );
+            if let Some(warning) = self.warnings.last_mut() {
+                warning.lines = lines.into_iter().take(SHOWN_LINES).collect();
+            }
         }
     }
 
@@ -223,7 +247,8 @@ impl<'f> Builder<'f> {
         let mut warnings = Vec::new();
         if !unknown.is_empty() {
             warnings.push((
-                "unknown_products",
+                WarningCode::UnknownProducts,
+                &unknown,
                 format!(
                     "Not in Microsoft's product list: {}. They are shown as written; \
                      removals of them can be planned only once the tenant is open.",
@@ -233,7 +258,8 @@ impl<'f> Builder<'f> {
         }
         if !ambiguous.is_empty() {
             warnings.push((
-                "ambiguous_products",
+                WarningCode::AmbiguousProducts,
+                &ambiguous,
                 format!(
                     "These names belong to more than one product: {}. \
                      Which one each user holds is settled against the tenant.",
@@ -243,16 +269,26 @@ impl<'f> Builder<'f> {
         }
         if !renamed.is_empty() {
             warnings.push((
-                "renamed_products",
+                WarningCode::RenamedProducts,
+                &renamed,
                 format!(
                     "Written with an older or other-language name: {}.",
                     describe(&renamed)
                 ),
             ));
         }
-        for (code, message) in warnings {
-            self.warn(code, message, Vec::new());
-        }
+        let warnings: Vec<Warning> = warnings
+            .into_iter()
+            .map(|(code, products, message)| Warning {
+                code,
+                message,
+                users: Vec::new(),
+                count: products.len(),
+                products: products.iter().map(|p| (p.raw.clone(), p.holders)).collect(),
+                lines: Vec::new(),
+            })
+            .collect();
+        self.warnings.extend(warnings);
     }
 
     fn warn_about_users(&mut self, meta: &Meta) {
@@ -263,8 +299,8 @@ impl<'f> Builder<'f> {
             .map(|user| user.user_principal_name.clone())
             .collect();
         if !unclear.is_empty() {
-            self.warn(
-                "license_state_unclear",
+            self.warn_about(
+                WarningCode::LicenseStateUnclear,
                 format!(
                     "For {} user(s) the file hints at licences it does not list \
                      (assignment errors or a missing licence value); they are not treated as unlicensed.",
@@ -283,8 +319,8 @@ impl<'f> Builder<'f> {
             .map(|user| user.user_principal_name.clone())
             .collect();
         if !replaced.is_empty() {
-            self.warn(
-                "replaced_characters",
+            self.warn_about(
+                WarningCode::ReplacedCharacters,
                 format!(
                     "{} user(s) have \"?\" where letters were: the file was saved as ASCII \
                      (Windows PowerShell 5.1 without -Encoding UTF8) and lost characters such as å, ä, ö. \
@@ -296,11 +332,10 @@ impl<'f> Builder<'f> {
         }
         if !meta.complete {
             self.warn(
-                "partial_file",
+                WarningCode::PartialFile,
                 "This file lists only some users (for example only licensed ones, or one page of \
                  results). A user missing from it may still exist and hold licences."
                     .to_owned(),
-                Vec::new(),
             );
         }
     }
@@ -340,11 +375,13 @@ fn dedup(mut upns: Vec<String>) -> Vec<String> {
     upns
 }
 
+/// Lines named in a warning; the rest are counted.
+const SHOWN_LINES: usize = 10;
+
 fn list_lines(lines: &[usize]) -> String {
-    const SHOWN: usize = 10;
-    let mut listed: Vec<String> = lines.iter().take(SHOWN).map(usize::to_string).collect();
-    if lines.len() > SHOWN {
-        listed.push(format!("and {} more", lines.len() - SHOWN));
+    let mut listed: Vec<String> = lines.iter().take(SHOWN_LINES).map(usize::to_string).collect();
+    if lines.len() > SHOWN_LINES {
+        listed.push(format!("and {} more", lines.len() - SHOWN_LINES));
     }
     listed.join(", ")
 }

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::builder::{plain_license, Builder, Meta};
 use crate::error::{FileError, FileErrorCode};
 use crate::graph_json;
-use crate::model::{Format, Imported, ImportedLicense, ImportedUser, Resolution};
+use crate::model::{Format, Imported, ImportedLicense, ImportedUser, Resolution, WarningCode};
 use crate::names::split_products;
 use crate::table::{Row, Table};
 use crate::values::{is_guest, is_type_name, means_no_licenses, parse_bool, text};
@@ -378,30 +378,28 @@ fn read_rows(table: &Table, layout: &Layout, encoding: &str, file_name: &str) ->
     let knows_object_ids = layout.object_id.is_some();
     if layout.localized {
         builder.warn(
-            "localized_headers",
+            WarningCode::LocalizedHeaders,
             "The column names are not English; columns were identified by their position in the \
              admin center's export."
                 .to_owned(),
-            Vec::new(),
         );
     }
     if layout.keyed_on_email {
         builder.warn(
-            "keyed_on_email",
+            WarningCode::KeyedOnEmail,
             "The file names users by e-mail address, not user principal name; each user is \
              confirmed against the tenant before anything changes."
                 .to_owned(),
-            Vec::new(),
         );
     }
     if type_name_cells > 0 {
-        builder.warn(
-            "type_names",
+        builder.warn_counting(
+            WarningCode::TypeNames,
             format!(
                 "{type_name_cells} licence value(s) are type names (such as System.Object[]) \
                  instead of licences; those users' licences are unknown."
             ),
-            Vec::new(),
+            type_name_cells,
         );
     }
     Ok(builder.finish(Meta {

@@ -40,7 +40,9 @@ use std::path::Path;
 pub use catalog::{catalog, is_free_or_trial, Catalog, Product, ServicePlan};
 pub use csv_formats::{ADMIN_CENTER_HEADER, ADMIN_CENTER_LEGACY_HEADER};
 pub use error::{FileError, FileErrorCode};
-pub use model::{Format, Imported, ImportedLicense, ImportedProduct, ImportedUser, Resolution, Sku, Warning};
+pub use model::{
+    Format, Imported, ImportedLicense, ImportedProduct, ImportedUser, Resolution, Sku, Warning, WarningCode,
+};
 
 /// Files larger than this are refused before they are read.
 pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;

@@ -169,9 +169,66 @@ impl Resolution {
 /// Something the admin should know about the file; the import still stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
-    /// Stable snake_case code the UI may branch on.
-    pub code: String,
+    pub code: WarningCode,
+    /// In English, for the command line; a window says it in the admin's
+    /// language from the code and the figures below.
     pub message: String,
     /// The users concerned (UPNs), if any.
     pub users: Vec<String>,
+    /// How many users, rows or values it concerns (0 when it counts none).
+    pub count: usize,
+    /// The products it names, as the file writes them, with their holders.
+    pub products: Vec<(String, u32)>,
+    /// The file's lines it names (the first ten).
+    pub lines: Vec<usize>,
+}
+
+/// What a [`Warning`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningCode {
+    /// Users listed more than once with the same content.
+    DuplicateRows,
+    /// Users listed more than once with different content.
+    ConflictingDuplicates,
+    /// Rows with no user principal name, skipped.
+    RowsWithoutUpn,
+    /// Products not in Microsoft's product list.
+    UnknownProducts,
+    /// Names that belong to more than one product.
+    AmbiguousProducts,
+    /// Products written with an older or other-language name.
+    RenamedProducts,
+    /// Users whose licences the file hints at but does not list.
+    LicenseStateUnclear,
+    /// Letters lost to `?` by an ASCII save.
+    ReplacedCharacters,
+    /// A file that lists only some users.
+    PartialFile,
+    /// Column names not in English.
+    LocalizedHeaders,
+    /// Users named by e-mail address, not user principal name.
+    KeyedOnEmail,
+    /// Licence cells holding type names (`System.Object[]`).
+    TypeNames,
+}
+
+impl WarningCode {
+    /// The stable snake_case code (as serialized).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningCode::DuplicateRows => "duplicate_rows",
+            WarningCode::ConflictingDuplicates => "conflicting_duplicates",
+            WarningCode::RowsWithoutUpn => "rows_without_upn",
+            WarningCode::UnknownProducts => "unknown_products",
+            WarningCode::AmbiguousProducts => "ambiguous_products",
+            WarningCode::RenamedProducts => "renamed_products",
+            WarningCode::LicenseStateUnclear => "license_state_unclear",
+            WarningCode::ReplacedCharacters => "replaced_characters",
+            WarningCode::PartialFile => "partial_file",
+            WarningCode::LocalizedHeaders => "localized_headers",
+            WarningCode::KeyedOnEmail => "keyed_on_email",
+            WarningCode::TypeNames => "type_names",
+        }
+    }
 }

@@ -43,7 +43,7 @@ fn refuse(bytes: &[u8]) -> FileError {
 }
 
 fn warning<'a>(imported: &'a Imported, code: &str) -> Option<&'a license_desk_files::Warning> {
-    imported.warnings.iter().find(|w| w.code == code)
+    imported.warnings.iter().find(|w| w.code.as_str() == code)
 }
 
 #[test]
@@ -160,6 +160,9 @@ fn names_with_plus_signs_are_split_by_known_names_and_unknown_rest_kept_whole() 
     assert_eq!(imported.products[1].resolution, Resolution::Unknown);
     let unknown = warning(&imported, "unknown_products").expect("warned");
     assert!(unknown.message.contains("Contoso Widget + Extra"));
+    // Said in the admin's language from the figures, not the message.
+    assert_eq!(unknown.products, [("Contoso Widget + Extra".to_owned(), 1)]);
+    assert_eq!(unknown.count, 1);
 }
 
 #[test]
@@ -190,10 +193,9 @@ fn licence_assignment_details_without_licences_is_unclear_not_unlicensed() {
     let imported = import(format!("{header}\n{}\n", fields.join(",")).as_bytes());
     let user = &imported.users[0];
     assert!(user.licenses.is_empty() && user.license_state_unclear);
-    assert_eq!(
-        warning(&imported, "license_state_unclear").expect("warned").users,
-        ["a@contoso.com"]
-    );
+    let unclear = warning(&imported, "license_state_unclear").expect("warned");
+    assert_eq!(unclear.users, ["a@contoso.com"]);
+    assert_eq!(unclear.count, 1);
 }
 
 #[test]
@@ -355,4 +357,19 @@ fn files_over_the_size_limit_are_refused_before_reading() {
     assert!(error.message.contains("200 MB"), "{}", error.message);
     let missing = license_desk_files::read_path(std::path::Path::new("/nonexistent/users.csv"));
     assert_eq!(missing.expect_err("missing").code, FileErrorCode::Unreadable);
+}
+
+#[test]
+fn rows_without_a_user_name_are_skipped_and_named_by_line() {
+    let rows = [
+        admin_row(',', "a@contoso.com", "False", "Microsoft 365 Business Basic", ""),
+        admin_row(',', "", "False", "Microsoft 365 Business Basic", ""),
+        admin_row(',', "b@contoso.com", "False", "", ""),
+        admin_row(',', "", "False", "", ""),
+    ];
+    let imported = import(admin_file(',', &rows).as_bytes());
+    assert_eq!(imported.users.len(), 2);
+    let skipped = warning(&imported, "rows_without_upn").expect("warned");
+    assert_eq!(skipped.count, 2);
+    assert_eq!(skipped.lines, [3, 5], "the header is line 1");
 }

@@ -12,8 +12,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use license_desk_core::overview::{FileKind, FileWarning, FileWarningCode, ProductMention};
 use license_desk_core::{Error, ErrorCode};
-use license_desk_files::{FileError, Imported, Warning};
+use license_desk_files::{FileError, Format, Imported, Warning, WarningCode};
 use uuid::Uuid;
 
 use crate::model::{
@@ -25,9 +26,61 @@ use crate::picture::{stand_in_id, Knowledge, Resolution, Source, TenantPicture};
 /// A file opened: its picture, and what the admin should know about it.
 pub struct Opened {
     pub picture: TenantPicture,
-    /// The format in words ("Microsoft 365 admin center user export").
+    pub kind: FileKind,
+    /// The format in words ("Microsoft 365 admin center user export"),
+    /// for the command line.
     pub format_name: String,
     pub warnings: Vec<Warning>,
+}
+
+impl Opened {
+    /// The warnings as the window says them: by code and figures, in the
+    /// admin's language.
+    pub fn file_warnings(&self) -> Vec<FileWarning> {
+        self.warnings.iter().map(file_warning).collect()
+    }
+}
+
+fn file_warning(warning: &Warning) -> FileWarning {
+    let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    FileWarning {
+        code: match warning.code {
+            WarningCode::DuplicateRows => FileWarningCode::DuplicateRows,
+            WarningCode::ConflictingDuplicates => FileWarningCode::ConflictingDuplicates,
+            WarningCode::RowsWithoutUpn => FileWarningCode::RowsWithoutUpn,
+            WarningCode::UnknownProducts => FileWarningCode::UnknownProducts,
+            WarningCode::AmbiguousProducts => FileWarningCode::AmbiguousProducts,
+            WarningCode::RenamedProducts => FileWarningCode::RenamedProducts,
+            WarningCode::LicenseStateUnclear => FileWarningCode::LicenseStateUnclear,
+            WarningCode::ReplacedCharacters => FileWarningCode::ReplacedCharacters,
+            WarningCode::PartialFile => FileWarningCode::PartialFile,
+            WarningCode::LocalizedHeaders => FileWarningCode::LocalizedHeaders,
+            WarningCode::KeyedOnEmail => FileWarningCode::KeyedOnEmail,
+            WarningCode::TypeNames => FileWarningCode::TypeNames,
+        },
+        count: small(warning.count),
+        products: warning
+            .products
+            .iter()
+            .map(|(name, holders)| ProductMention {
+                name: name.clone(),
+                holders: *holders,
+            })
+            .collect(),
+        lines: warning.lines.iter().map(|&line| small(line)).collect(),
+    }
+}
+
+fn kind(format: Format) -> FileKind {
+    match format {
+        Format::AdminCenterUsers => FileKind::AdminCenterUsers,
+        Format::AdminCenterUsersLegacy => FileKind::AdminCenterUsersLegacy,
+        Format::GraphPowershell => FileKind::GraphPowershell,
+        Format::Msonline => FileKind::Msonline,
+        Format::Admindroid => FileKind::Admindroid,
+        Format::CippUsers => FileKind::CippUsers,
+        Format::GraphUsersJson => FileKind::GraphUsersJson,
+    }
 }
 
 fn unusable(error: FileError) -> Error {
@@ -77,6 +130,7 @@ pub fn open(bytes: &[u8], file_name: &str) -> Result<Opened, Error> {
     if crate::export::is_ours(bytes) {
         return Ok(Opened {
             picture: crate::export::read(bytes, file_name)?,
+            kind: FileKind::LicenseDeskExport,
             format_name: "License Desk export".to_owned(),
             warnings: Vec::new(),
         });
@@ -239,6 +293,7 @@ pub fn from_imported(imported: Imported, file_name: &str) -> Opened {
     );
     Opened {
         picture,
+        kind: kind(imported.format),
         format_name: imported.format_name,
         warnings: imported.warnings,
     }

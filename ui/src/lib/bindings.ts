@@ -396,6 +396,25 @@ export type FileHandedOver = {
 	path: string,
 };
 
+/**  The kinds of file License Desk reviews. */
+export type FileKind = 
+/**  License Desk's own export. */
+"license_desk_export" | 
+/**  The Microsoft 365 admin center's user export. */
+"admin_center_users" | 
+/**  The same export in its older layout. */
+"admin_center_users_legacy" | 
+/**  A PowerShell license report. */
+"graph_powershell" | 
+/**  An MSOnline PowerShell report (AccountSkuIds). */
+"msonline" | 
+/**  AdminDroid's license report. */
+"admindroid" | 
+/**  CIPP's user export. */
+"cipp_users" | 
+/**  Saved Microsoft Graph users (JSON). */
+"graph_users_json";
+
 /**  What a file dialog is for: its title, filters and suggested name. */
 export type FilePurpose = 
 /**  A tenant's picture to review: our export or Microsoft's. */
@@ -411,6 +430,47 @@ export type FilePurpose =
 	run: string,
 	format: ExportFormat,
 } };
+
+/**
+ *  Something the admin should know about a file before trusting it; the
+ *  window says it in the admin's language from its code and figures.
+ */
+export type FileWarning = {
+	code: FileWarningCode,
+	/**  How many users, rows or values it concerns (0 when it counts none). */
+	count: number,
+	/**  The products it names, as the file writes them. */
+	products: ProductMention[],
+	/**  The file's lines it names (the first ten of `count`). */
+	lines: number[],
+};
+
+/**  What a [`FileWarning`] is about. */
+export type FileWarningCode = 
+/**  Users listed more than once with the same details (read once). */
+"duplicate_rows" | 
+/**  Users listed more than once with different details (nothing planned for them). */
+"conflicting_duplicates" | 
+/**  Rows with no user name, skipped. */
+"rows_without_upn" | 
+/**  Products not in Microsoft's product list. */
+"unknown_products" | 
+/**  Names that belong to more than one product. */
+"ambiguous_products" | 
+/**  Products written with an older or other-language name. */
+"renamed_products" | 
+/**  Users whose licenses the file hints at but does not list. */
+"license_state_unclear" | 
+/**  Letters lost to `?` by a save as ASCII. */
+"replaced_characters" | 
+/**  The file lists only some users. */
+"partial_file" | 
+/**  Column names not in English. */
+"localized_headers" | 
+/**  Users named by email address, not user name. */
+"keyed_on_email" | 
+/**  License values that are type names (`System.Object[]`). */
+"type_names";
 
 /**  One kind of finding for one product. */
 export type Finding = Finding_Serialize | Finding_Deserialize;
@@ -761,8 +821,8 @@ export type OfflineFile = OfflineFile_Serialize | OfflineFile_Deserialize;
 export type OfflineFile_Deserialize = {
 	/**  The file's name. */
 	file: string,
-	/**  The format in words ("Microsoft 365 admin center user export"). */
-	formatName: string,
+	/**  What kind of file it is (the window names it in the admin's language). */
+	kind: FileKind,
 	/**
 	 *  When the picture was taken (seconds since the Unix epoch): as the
 	 *  file says, or else when the file was last saved.
@@ -783,16 +843,16 @@ export type OfflineFile_Deserialize = {
 	knowsObjectIds: boolean,
 	/**  The file gives paid seats per product. */
 	knowsSeats: boolean,
-	/**  What the admin should know about the file, in words. */
-	warnings: string[],
+	/**  What the admin should know about the file. */
+	warnings: FileWarning[],
 };
 
 /**  A file opened for review with no sign-in. */
 export type OfflineFile_Serialize = {
 	/**  The file's name. */
 	file: string,
-	/**  The format in words ("Microsoft 365 admin center user export"). */
-	formatName: string,
+	/**  What kind of file it is (the window names it in the admin's language). */
+	kind: FileKind,
 	/**
 	 *  When the picture was taken (seconds since the Unix epoch): as the
 	 *  file says, or else when the file was last saved.
@@ -813,8 +873,8 @@ export type OfflineFile_Serialize = {
 	knowsObjectIds: boolean,
 	/**  The file gives paid seats per product. */
 	knowsSeats: boolean,
-	/**  What the admin should know about the file, in words. */
-	warnings: string[],
+	/**  What the admin should know about the file. */
+	warnings: FileWarning[],
 };
 
 /**  What changed for one item of a saved plan since its file. */
@@ -948,6 +1008,12 @@ export type PlanRow = {
 
 /**  What the plan says of one (user, product). */
 export type PlanVerdict = "remove" | "remove_direct_seat_stays" | "inherited_only" | "self_service" | "already_gone" | "user_not_found";
+
+/**  A product as a file writes it, and how many users hold it there. */
+export type ProductMention = {
+	name: string,
+	holders: number,
+};
 
 /**  What was read from the file, as Settings shows it. */
 export type ProductNames = ProductNames_Serialize | ProductNames_Deserialize;

@@ -46,7 +46,9 @@ describe("messages", () => {
   });
 
   it("writes Swedish numbers with a decimal comma and English ones with a point", () => {
-    for (const [key, text] of Object.entries(svWithErrors)) expect(text, key).not.toMatch(/\d\.\d/);
+    // A version is part of a name, written as its maker writes it.
+    const withoutVersions = (text: string) => text.replace(/PowerShell \d\.\d/g, "PowerShell");
+    for (const [key, text] of Object.entries(svWithErrors)) expect(withoutVersions(text), key).not.toMatch(/\d\.\d/);
     for (const [key, text] of Object.entries(en)) expect(text, key).not.toMatch(/\d,\d/);
   });
 

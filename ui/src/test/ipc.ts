@@ -127,7 +127,7 @@ export const fileOverview: TenantOverview = {
   disabledWithLicenses: 2,
   offline: {
     file: "users_9_15_2025 9_17_18 PM.csv",
-    formatName: "Microsoft 365 admin center user export",
+    kind: "admin_center_users",
     takenAt: 1_795_000_000,
     takenAtIsFileDate: true,
     complete: true,
@@ -135,7 +135,7 @@ export const fileOverview: TenantOverview = {
     knowsDisabledPlans: false,
     knowsObjectIds: true,
     knowsSeats: false,
-    warnings: ["\"Office 365 E5\" fits several products (with and without Teams): it is shown as written and nothing is planned for it until applied."],
+    warnings: [{ code: "ambiguous_products", count: 1, products: [{ name: "Office 365 E5", holders: 3 }], lines: [] }],
   },
 };
 
