@@ -379,6 +379,17 @@ pub fn parse_filter(input: &str, eventual: bool) -> Result<Filter, GraphError> {
     Ok(filter)
 }
 
+/// Whether `text` starts with `prefix`, case ignored. When both start in
+/// ASCII, as most names do, only the prefix's length is compared in place:
+/// a filter is matched against every user, and lower-casing a copy of each
+/// cost more than the rest of the answer.
+fn starts_with_ignoring_case(text: &str, prefix: &str) -> bool {
+    match text.as_bytes().get(..prefix.len()) {
+        Some(start) if start.is_ascii() && prefix.is_ascii() => start.eq_ignore_ascii_case(prefix.as_bytes()),
+        _ => text.to_lowercase().starts_with(&prefix.to_lowercase()),
+    }
+}
+
 fn text_property<'u>(user: &'u User, property: &str) -> Option<&'u str> {
     match property {
         "displayName" => Some(&user.display_name),
@@ -416,8 +427,9 @@ impl Filter {
                 };
                 same == *equal
             }
-            Filter::StartsWith { property, prefix } => text_property(user, property)
-                .is_some_and(|v| v.to_lowercase().starts_with(&prefix.to_lowercase())),
+            Filter::StartsWith { property, prefix } => {
+                text_property(user, property).is_some_and(|v| starts_with_ignoring_case(v, prefix))
+            }
             Filter::EndsWith { property, suffix } => text_property(user, property)
                 .is_some_and(|v| v.to_lowercase().ends_with(&suffix.to_lowercase())),
             Filter::HasLicense(sku_id) => directory

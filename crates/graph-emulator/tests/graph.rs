@@ -407,6 +407,33 @@ async fn pages_follow_next_links_and_filters_work() {
     assert_eq!(admins.body["value"].as_array().unwrap().len(), 1);
 }
 
+/// How License Desk sizes the partitions of a large tenant before reading
+/// them: the whole count of a prefix, case ignored, beside a single user,
+/// for the one resource unit a page under 20 costs.
+#[tokio::test]
+async fn a_prefix_is_counted_whole_beside_one_user_for_one_unit() {
+    let mut tenant = fixture();
+    tenant.users[0].user_principal_name = "Åsa.Öberg@fixture.example".to_owned();
+    let mut config = Config::new(tenant);
+    config.throttle = ThrottleMode::Off;
+    let local = start_with(config).await;
+    let token = local.app_token().await;
+    let eventual = [("ConsistencyLevel", "eventual")];
+    // "direct" and "disabled"; "Åsa.Öberg".
+    for (prefix, count) in [("d", 2), ("D", 2), ("å", 1), ("ÅSA.ö", 1), ("nobody", 0)] {
+        let path =
+            format!("/users?$top=1&$select=id&$count=true&$filter=startswith(userPrincipalName,'{prefix}')");
+        let counted = local.get_with(&token, &path, &eventual).await;
+        assert_eq!(counted.body["@odata.count"], count, "{prefix}");
+        assert_eq!(
+            counted.body["value"].as_array().unwrap().len(),
+            count.min(1),
+            "{prefix}"
+        );
+        assert_eq!(counted.headers["x-ms-resource-unit"], "1", "{prefix}");
+    }
+}
+
 #[tokio::test]
 async fn advanced_queries_need_eventual_consistency() {
     let local = start().await;

@@ -2,7 +2,7 @@
 //! products, the subscriptions, every user with how each license is held,
 //! and the names of the groups licenses come from.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use license_desk_core::overview::{AdminSummary, LoadProgress};
 use license_desk_core::Error;
@@ -196,22 +196,43 @@ pub async fn refresh_users(
 
 /// Users a page, at most (Graph's own limit).
 const PAGE: usize = 999;
-/// A partition of more users than this is split by one more character, and
-/// a tenant of no more is read page by page: below it, a wave of first pages
-/// costs more than it saves.
-const SPLIT_ABOVE: usize = 10 * PAGE;
-/// The characters user names start with, as partitions split them. Graph's
-/// `startswith` ignores case, so upper-case names fall in with these.
-const PREFIXES: &str = "abcdefghijklmnopqrstuvwxyz0123456789";
+/// A tenant of no more users is read page by page: below it, counting
+/// partitions costs more than it saves.
+const PARTITIONED_ABOVE: usize = 10 * PAGE;
+/// The longest prefix a partition is split down to.
+const DEEPEST_PREFIX: usize = 3;
+/// The characters partitions are made of. Graph's `startswith` ignores
+/// case, so upper-case names fall in with these; none needs quoting in a
+/// filter or escaping in a URL.
+const CHARACTERS: &str = "abcdefghijklmnopqrstuvwxyz0123456789._-";
 /// Partitions read side by side: within the read budget of a tenant of
 /// any size, so the read itself causes no throttling.
 const PARALLEL_READS: usize = 16;
+/// Counts asked side by side. A count costs one resource unit and answers
+/// in one round trip, so a whole round of them stays far inside the budget.
+const PARALLEL_COUNTS: usize = 128;
+
+/// The most users a partition holds before it is split by one more
+/// character: as many pages as each of the reads side by side has of the
+/// tenant (two at least), so no partition's chain of pages outlasts the
+/// others'. Smaller partitions would only add half-empty pages.
+fn largest_partition(total: usize) -> usize {
+    total.div_ceil(PARALLEL_READS).div_ceil(PAGE).max(2) * PAGE
+}
 
 /// One page of users as Graph sent it.
 struct Page {
     users: Vec<User>,
     count: Option<usize>,
     next: Option<String>,
+}
+
+fn unreadable(what: &str, e: serde_json::Error) -> Error {
+    Error::new(
+        license_desk_core::ErrorCode::GraphRequestFailed,
+        format!("Microsoft Graph sent {what} License Desk could not read."),
+    )
+    .with_details(e.to_string())
 }
 
 async fn page(client: &GraphClient, request: &Request) -> Result<Page, Error> {
@@ -223,13 +244,8 @@ async fn page(client: &GraphClient, request: &Request) -> Result<Page, Error> {
         #[serde(rename = "@odata.nextLink")]
         next: Option<String>,
     }
-    let wire: Wire = serde_json::from_value(client.send_ok(request).await?).map_err(|e| {
-        Error::new(
-            license_desk_core::ErrorCode::GraphRequestFailed,
-            "Microsoft Graph sent a page of users License Desk could not read.",
-        )
-        .with_details(e.to_string())
-    })?;
+    let wire: Wire = serde_json::from_value(client.send_ok(request).await?)
+        .map_err(|e| unreadable("a page of users", e))?;
     Ok(Page {
         users: wire.value,
         count: wire.count,
@@ -237,20 +253,48 @@ async fn page(client: &GraphClient, request: &Request) -> Result<Page, Error> {
     })
 }
 
-/// The first page of the users whose name starts with `prefix` (all users
-/// for an empty prefix), with their count.
-fn users_request(prefix: &str) -> Request {
-    let filter = if prefix.is_empty() {
-        String::new()
-    } else {
-        format!("&$filter=startswith(userPrincipalName,'{prefix}')")
-    };
+fn starting_with(prefix: &str) -> String {
+    format!("&$filter=startswith(userPrincipalName,'{prefix}')")
+}
+
+/// The first page of all users, with their count.
+fn all_users_request() -> Request {
+    Request {
+        eventual: true,
+        ..Request::get(format!("/users?$select={USER_FIELDS}&$top={PAGE}&$count=true"))
+    }
+}
+
+/// The first page of the users whose name starts with `prefix`, read as
+/// consistently as they were counted, their count known already.
+fn partition_request(prefix: &str) -> Request {
     Request {
         eventual: true,
         ..Request::get(format!(
-            "/users?$select={USER_FIELDS}&$top={PAGE}&$count=true{filter}"
+            "/users?$select={USER_FIELDS}&$top={PAGE}{}",
+            starting_with(prefix)
         ))
     }
+}
+
+/// How many user names start with `prefix`: one user's id comes along, as
+/// little as Graph sends with a count (a page under 20 costs a unit less).
+async fn count(client: &GraphClient, prefix: &str) -> Result<usize, Error> {
+    #[derive(Deserialize)]
+    struct Counted {
+        #[serde(rename = "@odata.count")]
+        count: usize,
+    }
+    let request = Request {
+        eventual: true,
+        ..Request::get(format!(
+            "/users?$top=1&$select=id&$count=true{}",
+            starting_with(prefix)
+        ))
+    };
+    let counted: Counted = serde_json::from_value(client.send_ok(&request).await?)
+        .map_err(|e| unreadable("a count of users", e))?;
+    Ok(counted.count)
 }
 
 /// The rest of a partition after its first page, page by page.
@@ -278,7 +322,7 @@ async fn read_users(
     client: &GraphClient,
     progress: &mut (impl FnMut(LoadProgress) + Send),
 ) -> Result<Vec<User>, Error> {
-    let first = page(client, &users_request("")).await?;
+    let first = page(client, &all_users_request()).await?;
     let total = first.count;
     let report = |progress: &mut (dyn FnMut(LoadProgress) + Send), loaded: usize| {
         progress(LoadProgress {
@@ -291,8 +335,8 @@ async fn read_users(
         return Ok(first.users);
     }
     // A few pages go faster one after another than as dozens of partitions.
-    if let Some(total) = total.filter(|&t| t > SPLIT_ABOVE) {
-        if let Ok(Some(users)) = partitioned(client, total, progress).await {
+    if let Some(total) = total.filter(|&t| t > PARTITIONED_ABOVE) {
+        if let Ok(Some(users)) = partitioned(client, total, &first.users, progress).await {
             return Ok(users);
         }
     }
@@ -304,55 +348,27 @@ async fn read_users(
 
 /// The partitioned read; `None` when the partitions do not add up to
 /// `total` (user names starting with other characters, or a tenant that
-/// refuses the filter).
+/// refuses the filter), or the users read are not `total` different ones.
 async fn partitioned(
     client: &GraphClient,
     total: usize,
+    sample: &[User],
     progress: &mut (impl FnMut(LoadProgress) + Send),
 ) -> Result<Option<Vec<User>>, Error> {
-    use futures_util::stream::{self, StreamExt, TryStreamExt};
-    let first_pages = |prefixes: Vec<String>| {
-        stream::iter(prefixes)
-            .map(|prefix| async move {
-                let first = page(client, &users_request(&prefix)).await?;
-                Ok::<_, Error>((prefix, first))
-            })
-            .buffer_unordered(PARALLEL_READS)
-            .try_collect::<Vec<(String, Page)>>()
-    };
-    let one_character: Vec<String> = PREFIXES.chars().map(String::from).collect();
-    let mut partitions: Vec<Page> = Vec::new();
-    for (prefix, first) in first_pages(one_character).await? {
-        let count = first.count.unwrap_or_default();
-        if count <= SPLIT_ABOVE {
-            partitions.push(first);
-            continue;
-        }
-        // Split a large partition by its second character, if the parts
-        // account for all of it; otherwise read it page by page.
-        let parts = first_pages(PREFIXES.chars().map(|c| format!("{prefix}{c}")).collect()).await?;
-        if parts
-            .iter()
-            .map(|(_, p)| p.count.unwrap_or_default())
-            .sum::<usize>()
-            == count
-        {
-            partitions.extend(parts.into_iter().map(|(_, page)| page));
-        } else {
-            partitions.push(first);
-        }
-    }
-    if partitions
-        .iter()
-        .map(|p| p.count.unwrap_or_default())
-        .sum::<usize>()
-        != total
-    {
+    use futures_util::stream::{self, StreamExt};
+    let largest = largest_partition(total);
+    let counts = count_prefixes(client, likely_prefixes(sample, total, largest), largest).await?;
+    let Some(mut partitions) = partitions(&counts, total, largest) else {
         return Ok(None);
-    }
+    };
+    // The longest chains of pages start first.
+    partitions.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
     let mut users = Vec::with_capacity(total);
     let mut reads = stream::iter(partitions)
-        .map(|first| rest_of(client, first))
+        .map(|(prefix, _)| async move {
+            let first = page(client, &partition_request(&prefix)).await?;
+            rest_of(client, first).await
+        })
         .buffer_unordered(PARALLEL_READS);
     while let Some(part) = reads.next().await {
         users.extend(part?);
@@ -361,7 +377,117 @@ async fn partitioned(
             users_total: Some(total as u32),
         });
     }
-    Ok((users.len() == total).then_some(users))
+    let mut seen = HashSet::with_capacity(users.len());
+    let each_once = users.iter().all(|u| seen.insert(u.id));
+    Ok((users.len() == total && each_once).then_some(users))
+}
+
+/// The first `length` characters of a lower-cased `name`, if they are all
+/// characters partitions are made of.
+fn prefix_of(name: &str, length: usize) -> Option<&str> {
+    name.get(..length)
+        .filter(|prefix| prefix.chars().all(|c| CHARACTERS.contains(c)))
+}
+
+/// `prefix` and one more character, every way.
+fn parts_of(prefix: &str) -> impl Iterator<Item = String> + '_ {
+    CHARACTERS.chars().map(move |c| format!("{prefix}{c}"))
+}
+
+/// The prefixes to count before any count is known: every first character
+/// and the parts that names go on with of any prefix the first page (a
+/// sample of the tenant) puts above half of `largest`, so that a second
+/// round of counts is seldom needed.
+fn likely_prefixes(sample: &[User], total: usize, largest: usize) -> BTreeSet<String> {
+    let names: Vec<String> = sample
+        .iter()
+        .map(|u| u.user_principal_name.to_lowercase())
+        .collect();
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for name in &names {
+        for length in 1..=DEEPEST_PREFIX {
+            if let Some(prefix) = prefix_of(name, length) {
+                *seen.entry(prefix).or_default() += 1;
+            }
+        }
+    }
+    let may_split = |prefix: &str| {
+        seen.get(prefix)
+            .is_some_and(|&n| 2 * n * total > largest * names.len())
+    };
+    let mut prefixes: BTreeSet<String> = parts_of("").collect();
+    prefixes.extend(
+        seen.keys()
+            .filter(|prefix| prefix.len() > 1 && may_split(&prefix[..prefix.len() - 1]))
+            .map(|prefix| (*prefix).to_owned()),
+    );
+    prefixes
+}
+
+/// How many user names start with each prefix worth knowing: `likely` at
+/// once, then, round by round, the parts not counted yet of any prefix
+/// above `largest` whose counted parts fall short of it.
+async fn count_prefixes(
+    client: &GraphClient,
+    likely: BTreeSet<String>,
+    largest: usize,
+) -> Result<BTreeMap<String, usize>, Error> {
+    use futures_util::stream::{self, StreamExt, TryStreamExt};
+    let mut counts = BTreeMap::new();
+    let mut round = likely;
+    while !round.is_empty() {
+        let counted: Vec<(String, usize)> = stream::iter(round)
+            .map(|prefix| async move {
+                let n = count(client, &prefix).await?;
+                Ok::<_, Error>((prefix, n))
+            })
+            .buffer_unordered(PARALLEL_COUNTS)
+            .try_collect()
+            .await?;
+        counts.extend(counted);
+        round = counts
+            .iter()
+            .filter(|(prefix, &count)| {
+                prefix.len() < DEEPEST_PREFIX
+                    && count > largest
+                    && users_in(&counted_parts(&counts, prefix)) < count
+            })
+            .flat_map(|(prefix, _)| parts_of(prefix).filter(|part| !counts.contains_key(part)))
+            .collect();
+    }
+    Ok(counts)
+}
+
+/// The parts of `prefix` counted so far, with their counts.
+fn counted_parts(counts: &BTreeMap<String, usize>, prefix: &str) -> Vec<(String, usize)> {
+    parts_of(prefix)
+        .filter_map(|part| counts.get(&part).map(|&n| (part, n)))
+        .collect()
+}
+
+fn users_in(prefixes: &[(String, usize)]) -> usize {
+    prefixes.iter().map(|(_, n)| n).sum()
+}
+
+/// The partitions to read, with their counts: a prefix above `largest` is
+/// read in its parts when they account for all of it, else whole. `None`
+/// when the first characters do not account for the whole tenant.
+fn partitions(
+    counts: &BTreeMap<String, usize>,
+    total: usize,
+    largest: usize,
+) -> Option<Vec<(String, usize)>> {
+    let mut partitions = Vec::new();
+    let mut to_place = counted_parts(counts, "");
+    while let Some((prefix, count)) = to_place.pop() {
+        let parts = counted_parts(counts, &prefix);
+        if count > largest && users_in(&parts) == count {
+            to_place.extend(parts);
+        } else if count > 0 {
+            partitions.push((prefix, count));
+        }
+    }
+    (users_in(&partitions) == total).then_some(partitions)
 }
 
 /// Group names and kinds, twenty to a batch.
