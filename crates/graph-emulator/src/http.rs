@@ -1,6 +1,7 @@
-//! A small HTTP/1.1 server over hyper, plain or TLS, that can also do what
-//! the real service sometimes does to a client: drop the connection without
-//! an answer.
+//! A small HTTP server over hyper: HTTP/1.1 in plain text, HTTP/2 too over
+//! TLS (as Microsoft Graph, to a client that offers it). It can also do
+//! what the real service sometimes does to a client: drop a request
+//! without an answer (the connection, over HTTP/1.1).
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -11,7 +12,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::header::HeaderMap;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
@@ -176,6 +177,11 @@ pub async fn serve<H, F>(
             let connection = async {
                 let _ = match tls {
                     Some(acceptor) => match acceptor.accept(stream).await {
+                        Ok(stream) if stream.get_ref().1.alpn_protocol() == Some(b"h2") => {
+                            hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+                                .serve_connection(TokioIo::new(stream), service)
+                                .await
+                        }
                         Ok(stream) => http.serve_connection(TokioIo::new(stream), service).await,
                         Err(_) => Ok(()),
                     },

@@ -118,6 +118,8 @@ pub(crate) struct Shared {
     pub downloads: Mutex<reports::Downloads>,
     pub apps: Vec<AppRegistration>,
     log: Mutex<Vec<LogEntry>>,
+    /// Where requests came from: one address a client connection.
+    peers: Mutex<std::collections::HashSet<SocketAddr>>,
     log_file: Option<Mutex<std::fs::File>>,
     started: Instant,
 }
@@ -240,6 +242,7 @@ impl Emulator {
             downloads: Mutex::new(reports::Downloads::default()),
             apps,
             log: Mutex::new(Vec::new()),
+            peers: Mutex::new(std::collections::HashSet::new()),
             log_file,
             started: Instant::now(),
             config,
@@ -251,8 +254,9 @@ impl Emulator {
         }
         let (stop, stopped) = watch::channel(false);
         let handler_state = shared.clone();
-        let handler = Arc::new(move |request: Request, _peer: SocketAddr| {
+        let handler = Arc::new(move |request: Request, peer: SocketAddr| {
             let shared = handler_state.clone();
+            lock(&shared.peers).insert(peer);
             async move { route(shared, request).await }
         });
         let serving = tokio::spawn(http::serve(listener, tls, handler, stopped));
@@ -281,6 +285,12 @@ impl Emulator {
 
     pub fn request_log(&self) -> Vec<LogEntry> {
         lock(&self.shared.log).clone()
+    }
+
+    /// How many client connections requests have come over: HTTP/2
+    /// carries requests side by side over one, HTTP/1.1 needs one each.
+    pub fn connections_used(&self) -> usize {
+        lock(&self.shared.peers).len()
     }
 
     /// Every access token issued so far is expired from now on.

@@ -32,7 +32,7 @@ pub fn local_ca_and_acceptor() -> std::io::Result<(TlsAcceptor, String)> {
     let server_cert = server_params.signed_by(&server_key, &issuer).map_err(io_error)?;
 
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(io_error)?
         .with_no_client_auth()
@@ -41,5 +41,7 @@ pub fn local_ca_and_acceptor() -> std::io::Result<(TlsAcceptor, String)> {
             PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(server_key.serialize_der())),
         )
         .map_err(io_error)?;
+    // As Microsoft Graph: HTTP/2 to a client that offers it.
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok((TlsAcceptor::from(Arc::new(config)), ca_cert.pem()))
 }

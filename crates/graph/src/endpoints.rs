@@ -135,7 +135,7 @@ fn tls(extra_root_ca: Option<&[u8]>) -> Result<rustls::ClientConfig, Error> {
             )
             .with_details(e.to_string())
         })?;
-    let config = rustls::ClientConfig::builder_with_provider(provider)
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| {
             Error::new(ErrorCode::Internal, "The network client could not start.").with_details(e.to_string())
@@ -143,6 +143,10 @@ fn tls(extra_root_ca: Option<&[u8]>) -> Result<rustls::ClientConfig, Error> {
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
+    // HTTP/2 where the server offers it, as Microsoft Graph does: the reads
+    // side by side of a large tenant then share one connection (and one
+    // proxy tunnel) instead of opening one each.
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(config)
 }
 

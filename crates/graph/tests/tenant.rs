@@ -340,3 +340,35 @@ async fn large_prefixes_the_first_page_did_not_show_are_split_or_read_whole() {
         assert!(emulator.request_log().iter().all(|e| !e.throttled));
     }
 }
+
+#[tokio::test]
+async fn over_https_the_reads_side_by_side_share_one_http2_connection() {
+    let mut config = Config::new(generate::tenant("Over HTTP/2", 12_000, 5));
+    config.throttle = graph_emulator::throttle::ThrottleMode::Scaled(1.0);
+    let ca_file = std::env::temp_dir().join(format!("license-desk-h2-{}.pem", std::process::id()));
+    config.tls_ca_file = Some(ca_file.clone());
+    let emulator = Emulator::start(config).await.unwrap();
+    let _ = std::fs::remove_file(&ca_file);
+    let ca = emulator.ca_certificate_pem().unwrap().as_bytes().to_vec();
+    assert!(emulator.base_url().starts_with("https://"));
+    let target = SignInTarget {
+        endpoints: Endpoints::local(emulator.base_url(), Some(ca)),
+        tenant: emulator.tenant_id().to_string(),
+        client_id: graph_emulator::apps::APP_ONLY_CLIENT_ID.to_string(),
+    };
+    let session = Session::app_only(target, graph_emulator::apps::APP_ONLY_SECRET.to_owned())
+        .await
+        .unwrap();
+    let client = GraphClient::new(Arc::new(session), RetryPolicy::default()).unwrap();
+    let signed_in = emulator.connections_used();
+    let picture = load(&client, |_| {}).await.unwrap();
+    assert_eq!(picture.users.len(), 12_000);
+    let requests = emulator.request_log().len();
+    assert!(requests > 40, "read side by side ({requests} requests)");
+    // Over HTTP/1.1 each read side by side would need its own connection.
+    assert_eq!(
+        emulator.connections_used() - signed_in,
+        1,
+        "{requests} requests over one connection"
+    );
+}
