@@ -142,17 +142,6 @@ impl GraphClient {
     }
 
     async fn send_until(&self, request: &Request, deadline: Instant) -> Result<Answer, Error> {
-        let raw = self.send_raw_until(request, deadline).await?;
-        Ok(Answer {
-            status: raw.status,
-            body: json_of(&raw.bytes),
-            client_request_id: raw.client_request_id,
-        })
-    }
-
-    /// As [`GraphClient::send`], with the answer's bytes undecoded: a
-    /// success can then be decoded straight into its type.
-    async fn send_raw_until(&self, request: &Request, deadline: Instant) -> Result<RawAnswer, Error> {
         let mut token = self.session.access_token().await?;
         let mut renewals = 0u32;
         let mut sent = 0u32;
@@ -234,8 +223,9 @@ impl GraphClient {
                             .get("retry-after")
                             .and_then(|v| v.to_str().ok()),
                     );
-                    let bytes = match response.bytes().await {
-                        Ok(bytes) => bytes,
+                    let body = match response.bytes().await {
+                        Ok(bytes) if bytes.is_empty() => Value::Null,
+                        Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or(Value::Null),
                         Err(error) if request.repeatable => {
                             let error = error.without_url();
                             tracing::warn!(
@@ -271,8 +261,7 @@ impl GraphClient {
                             ));
                         }
                     };
-                    let failure =
-                        || GraphFailure::from_body(status, &json_of(&bytes), &client_request_id).into_error();
+                    let failure = || GraphFailure::from_body(status, &body, &client_request_id).into_error();
                     match status {
                         401 if renewals < MAX_RENEWALS && sent < MAX_ATTEMPTS => {
                             tracing::info!(
@@ -358,9 +347,9 @@ impl GraphClient {
                             wait
                         }
                         _ => {
-                            return Ok(RawAnswer {
+                            return Ok(Answer {
                                 status,
-                                bytes,
+                                body,
                                 client_request_id,
                             })
                         }
@@ -377,37 +366,23 @@ impl GraphClient {
         if (200..300).contains(&answer.status) {
             Ok(answer.body)
         } else {
-            Err(refused(
-                request,
-                answer.status,
-                &answer.body,
-                &answer.client_request_id,
-            ))
-        }
-    }
-
-    /// Sends and wants a success, decoded straight from its bytes into
-    /// `T`. A large answer (a page of 999 users) then never becomes a tree
-    /// of small values that, freed among the users kept, would leave the
-    /// process's memory in holes it cannot give back.
-    pub async fn send_ok_as<T: DeserializeOwned>(&self, request: &Request) -> Result<T, Error> {
-        let answer = self
-            .send_raw_until(request, Instant::now() + self.policy.max_elapsed)
-            .await?;
-        if (200..300).contains(&answer.status) {
-            serde_json::from_slice(&answer.bytes).map_err(unreadable)
-        } else {
-            Err(refused(
-                request,
-                answer.status,
-                &json_of(&answer.bytes),
-                &answer.client_request_id,
-            ))
+            let failure = GraphFailure::from_body(answer.status, &answer.body, &answer.client_request_id);
+            tracing::warn!(
+                method = request.method.as_str(),
+                path = logged_path(&request.path),
+                status = answer.status,
+                code = failure.code,
+                client_request_id = answer.client_request_id,
+                "Microsoft Graph refused: {}",
+                failure.message
+            );
+            Err(failure.into_error())
         }
     }
 
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
-        self.send_ok_as(&Request::get(path)).await
+        let body = self.send_ok(&Request::get(path)).await?;
+        serde_json::from_value(body).map_err(unreadable)
     }
 
     /// Every item of a collection, following `@odata.nextLink` exactly as
@@ -724,37 +699,6 @@ fn no_answer_in_batch() -> Error {
         ErrorCode::GraphRequestFailed,
         "Microsoft Graph kept leaving a request out of its answers. Try again in a few minutes.",
     )
-}
-
-/// An answer as it came, before its body is decoded.
-struct RawAnswer {
-    status: u16,
-    bytes: bytes::Bytes,
-    client_request_id: String,
-}
-
-/// An answer's body as JSON; nothing (or something unreadable) is null.
-fn json_of(bytes: &[u8]) -> Value {
-    if bytes.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(bytes).unwrap_or(Value::Null)
-    }
-}
-
-/// An error answer as an [`Error`], logged.
-fn refused(request: &Request, status: u16, body: &Value, client_request_id: &str) -> Error {
-    let failure = GraphFailure::from_body(status, body, client_request_id);
-    tracing::warn!(
-        method = request.method.as_str(),
-        path = logged_path(&request.path),
-        status,
-        code = failure.code,
-        client_request_id,
-        "Microsoft Graph refused: {}",
-        failure.message
-    );
-    failure.into_error()
 }
 
 fn unreadable(error: serde_json::Error) -> Error {

@@ -99,6 +99,9 @@ fn client(
         .user_agent(concat!("LicenseDesk/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(std::time::Duration::from_secs(15))
         .timeout(std::time::Duration::from_secs(120))
+        // Over HTTP/1.1 a burst of counts side by side opens a connection
+        // each; only as many as the reads side by side stay open after it.
+        .pool_max_idle_per_host(16)
         .redirect(redirect)
         .use_preconfigured_tls(tls(extra_root_ca)?);
     if loopback {

@@ -244,6 +244,10 @@ async fn page(client: &GraphClient, request: &Request) -> Result<Page, Error> {
         #[serde(rename = "@odata.nextLink")]
         next: Option<String>,
     }
+    // Through a JSON tree, not straight from the bytes: a tree tells each
+    // list's length, so every user's lists are made to their size (decoded
+    // from the bytes, each grows to room for four and the load holds about
+    // 10 MiB more at 50,000 users).
     let wire: Wire = serde_json::from_value(client.send_ok(request).await?)
         .map_err(|e| unreadable("a page of users", e))?;
     Ok(Page {

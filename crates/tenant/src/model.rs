@@ -57,9 +57,9 @@ pub struct User {
 }
 
 impl User {
-    /// Gives back the room serde left in the user's lists: JSON tells no
-    /// length up front, so a list of one license keeps room for four
-    /// (about 8 MiB at 50,000 users).
+    /// Gives back the room serde left in the user's lists: decoded from a
+    /// file's bytes, JSON tells no length up front, so a list of one
+    /// license keeps room for four.
     pub fn shrink_to_fit(&mut self) {
         self.assigned_licenses.shrink_to_fit();
         self.license_assignment_states.shrink_to_fit();
