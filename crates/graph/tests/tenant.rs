@@ -215,20 +215,26 @@ async fn a_refresh_reads_back_only_the_users_it_is_given() {
 /// letters, digits, '.', '_' and '-'.
 const FIRST_CHARACTERS: usize = 39;
 
-/// Every user of `tenant`, read by the app-only client.
-async fn read_everyone(tenant: graph_emulator::model::Tenant) -> (Emulator, Vec<String>, Vec<String>) {
-    let mut config = Config::new(tenant);
-    config.throttle = graph_emulator::throttle::ThrottleMode::Scaled(1.0);
-    let emulator = Emulator::start(config).await.unwrap();
+/// The app-only client of `emulator`, trusting its CA when it serves HTTPS.
+async fn app_only_client(emulator: &Emulator) -> GraphClient {
+    let ca = emulator.ca_certificate_pem().map(|pem| pem.as_bytes().to_vec());
     let target = SignInTarget {
-        endpoints: Endpoints::local(emulator.base_url(), None),
+        endpoints: Endpoints::local(emulator.base_url(), ca),
         tenant: emulator.tenant_id().to_string(),
         client_id: graph_emulator::apps::APP_ONLY_CLIENT_ID.to_string(),
     };
     let session = Session::app_only(target, graph_emulator::apps::APP_ONLY_SECRET.to_owned())
         .await
         .unwrap();
-    let client = GraphClient::new(Arc::new(session), RetryPolicy::default()).unwrap();
+    GraphClient::new(Arc::new(session), RetryPolicy::default()).unwrap()
+}
+
+/// Every user of `tenant`, read by the app-only client.
+async fn read_everyone(tenant: graph_emulator::model::Tenant) -> (Emulator, Vec<String>, Vec<String>) {
+    let mut config = Config::new(tenant);
+    config.throttle = graph_emulator::throttle::ThrottleMode::Scaled(1.0);
+    let emulator = Emulator::start(config).await.unwrap();
+    let client = app_only_client(&emulator).await;
     let picture = load(&client, |_| {}).await.unwrap();
     let mut read: Vec<String> = picture
         .users
@@ -349,17 +355,8 @@ async fn over_https_the_reads_side_by_side_share_one_http2_connection() {
     config.tls_ca_file = Some(ca_file.clone());
     let emulator = Emulator::start(config).await.unwrap();
     let _ = std::fs::remove_file(&ca_file);
-    let ca = emulator.ca_certificate_pem().unwrap().as_bytes().to_vec();
     assert!(emulator.base_url().starts_with("https://"));
-    let target = SignInTarget {
-        endpoints: Endpoints::local(emulator.base_url(), Some(ca)),
-        tenant: emulator.tenant_id().to_string(),
-        client_id: graph_emulator::apps::APP_ONLY_CLIENT_ID.to_string(),
-    };
-    let session = Session::app_only(target, graph_emulator::apps::APP_ONLY_SECRET.to_owned())
-        .await
-        .unwrap();
-    let client = GraphClient::new(Arc::new(session), RetryPolicy::default()).unwrap();
+    let client = app_only_client(&emulator).await;
     let signed_in = emulator.connections_used();
     let picture = load(&client, |_| {}).await.unwrap();
     assert_eq!(picture.users.len(), 12_000);
