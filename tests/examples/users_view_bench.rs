@@ -274,6 +274,20 @@ async fn cold_start(binary: &Path) -> (f64, f64) {
     (shown - started, memory)
 }
 
+/// Once the users are in the page: from their arrival to the first users
+/// on screen, then the searches' times. The same for the app and its peer.
+async fn usable_and_searches(client: &Client) -> (f64, Vec<f64>) {
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let usable_ms = client
+        .execute_async(ARRIVAL_TO_USABLE, vec![])
+        .await
+        .expect("the probe answers")
+        .as_f64()
+        .expect("both moments were seen");
+    let searches = numbers(client.execute_async(SEARCHES, vec![]).await.expect("searches"));
+    (usable_ms, searches)
+}
+
 /// The peer: MiniBrowser through WebKitWebDriver, and its pids.
 struct Plain {
     driver: Child,
@@ -386,21 +400,7 @@ async fn plain_run(people: &serde_json::Value) -> PlainFigures {
         .execute("window.loadUsers(arguments[0])", vec![people.clone()])
         .await
         .expect("the users reach the page");
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let usable_ms = plain
-        .client
-        .execute_async(ARRIVAL_TO_USABLE, vec![])
-        .await
-        .expect("the probe answers")
-        .as_f64()
-        .expect("both moments were seen");
-    let mut searches = numbers(
-        plain
-            .client
-            .execute_async(SEARCHES, vec![])
-            .await
-            .expect("searches"),
-    );
+    let (usable_ms, mut searches) = usable_and_searches(&plain.client).await;
     println!("  the peer, plain page in MiniBrowser:");
     print_memory(&plain.processes());
     let mut frames = numbers(
@@ -465,20 +465,7 @@ async fn one_run(users: usize, binary: &Path) -> Figures {
         assert!(std::time::Instant::now() < deadline, "the users arrive");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let usable_ms = app
-        .client
-        .execute_async(ARRIVAL_TO_USABLE, vec![])
-        .await
-        .expect("the probe answers")
-        .as_f64()
-        .expect("both moments were seen");
-    let mut searches = numbers(
-        app.client
-            .execute_async(SEARCHES, vec![])
-            .await
-            .expect("searches"),
-    );
+    let (usable_ms, mut searches) = usable_and_searches(&app.client).await;
     let mut search_to_dom = numbers(
         app.client
             .execute("return window.__marks", vec![])
