@@ -48,6 +48,7 @@ fn status_note(what: &str, status: ActivityStatus) -> Option<String> {
         ActivityStatus::NotRead => "not read",
         ActivityStatus::NotPremium => "the tenant has no Microsoft Entra ID P1 or P2, so Microsoft keeps no sign-in dates",
         ActivityStatus::NotPermitted => "permission not granted (AuditLog.Read.All for sign-ins, Reports.Read.All for usage)",
+        ActivityStatus::RoleCannotRead => "your role cannot read usage reports (Reports Reader, Global Administrator or a service's administrator can)",
         ActivityStatus::Concealed => "the tenant hides user names in reports (turn off \"Display concealed user, group, and site names in all reports\" in the admin center: Settings > Org settings > Services > Reports)",
     };
     Some(format!("note: {what}: {why}"))

@@ -76,6 +76,14 @@ describe("savings", () => {
     expect(screen.queryByRole("button", { name: "Allow it in the browser…" })).toBeNull();
   });
 
+  it("says when the admin's role cannot read usage reports, and offers no browser sign-in that cannot help", async () => {
+    await openSavings({ usageRoleMissing: true });
+    await fireEvent.click(screen.getByRole("button", { name: "Read sign-ins and usage" }));
+    await waitFor(() => expect(text(screen.getByTestId("activity-notes"))).toContain("Your role cannot read Microsoft 365 usage reports"));
+    expect(text(screen.getByTestId("activity-notes"))).toContain("ask for the Reports Reader role");
+    expect(screen.queryByRole("button", { name: "Allow it in the browser…" })).toBeNull();
+  });
+
   it("asks again for other days", async () => {
     const { backend } = await openSavings();
     await fireEvent.change(screen.getByTestId("inactive-days"), { target: { value: "30" } });

@@ -48,6 +48,10 @@ pub enum ActivityStatus {
     NotPremium,
     /// The admin has not granted the permission (or lacks the role).
     NotPermitted,
+    /// The permission is granted, but the signed-in admin's role may not
+    /// read it (usage reports need Reports Reader, Global Administrator or
+    /// a service's administrator).
+    RoleCannotRead,
     /// The tenant hides names in reports, so rows cannot be matched to people.
     Concealed,
 }

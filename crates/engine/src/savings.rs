@@ -481,6 +481,7 @@ pub fn findings(picture: &TenantPicture, settings: &Settings, inactive_days: u32
     let (usage, usage_unknown, usage_period_days, usage_refreshed_on) = match &picture.activity.usage {
         Usage::NotRead => (ActivityStatus::NotRead, 0, None, None),
         Usage::NotPermitted => (ActivityStatus::NotPermitted, 0, None, None),
+        Usage::RoleCannotRead => (ActivityStatus::RoleCannotRead, 0, None, None),
         Usage::Read(report) => {
             let period = Some(report.period_days);
             let refreshed = report.refreshed_on.clone();

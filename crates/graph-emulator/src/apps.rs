@@ -39,7 +39,8 @@ pub fn built_in() -> [AppRegistration; 2] {
     ]
 }
 
-/// Role template ids of the directory roles that may change licenses.
+/// Role template ids of the directory roles that may change licenses, and
+/// of those that may read usage reports.
 pub mod roles {
     use uuid::{uuid, Uuid};
 
@@ -47,6 +48,12 @@ pub mod roles {
     pub const LICENSE_ADMINISTRATOR: Uuid = uuid!("4d6ac14f-3453-41d0-bef9-a3e0c569773a");
     pub const USER_ADMINISTRATOR: Uuid = uuid!("fe930be7-5e62-47db-91af-98c3a49a38b1");
     pub const DIRECTORY_WRITERS: Uuid = uuid!("9360feb5-f418-4baa-8175-e2a00bac4301");
+    pub const REPORTS_READER: Uuid = uuid!("4a5d8f65-41da-4de4-8968-e035b65339cf");
+    pub const EXCHANGE_ADMINISTRATOR: Uuid = uuid!("29232cdf-9323-42fd-ade2-1d097af3e4de");
+    pub const SHAREPOINT_ADMINISTRATOR: Uuid = uuid!("f28a1f50-f6e7-4571-818b-6a12f2af6b6c");
+    pub const TEAMS_ADMINISTRATOR: Uuid = uuid!("69091246-20e8-4a56-aa4d-066075b2a7a8");
+    pub const TEAMS_COMMUNICATIONS_ADMINISTRATOR: Uuid = uuid!("baf37b3a-610e-45da-9e62-d9d1e5e8914b");
+    pub const SKYPE_FOR_BUSINESS_ADMINISTRATOR: Uuid = uuid!("75941009-915a-4869-abe7-691bff18279e");
 
     pub const LICENSE_MANAGERS: [Uuid; 4] = [
         GLOBAL_ADMINISTRATOR,
@@ -55,12 +62,32 @@ pub mod roles {
         DIRECTORY_WRITERS,
     ];
 
+    /// The roles that may read a usage report's user details on a user's
+    /// behalf ("Authorization for APIs to read Microsoft 365 usage
+    /// reports"; Global Reader and Usage Summary Reports Reader see only
+    /// tenant-wide figures).
+    pub const USAGE_REPORT_READERS: [Uuid; 7] = [
+        GLOBAL_ADMINISTRATOR,
+        REPORTS_READER,
+        EXCHANGE_ADMINISTRATOR,
+        SHAREPOINT_ADMINISTRATOR,
+        TEAMS_ADMINISTRATOR,
+        TEAMS_COMMUNICATIONS_ADMINISTRATOR,
+        SKYPE_FOR_BUSINESS_ADMINISTRATOR,
+    ];
+
     pub fn display_name(template: Uuid) -> &'static str {
         match template {
             GLOBAL_ADMINISTRATOR => "Global Administrator",
             LICENSE_ADMINISTRATOR => "License Administrator",
             USER_ADMINISTRATOR => "User Administrator",
             DIRECTORY_WRITERS => "Directory Writers",
+            REPORTS_READER => "Reports Reader",
+            EXCHANGE_ADMINISTRATOR => "Exchange Administrator",
+            SHAREPOINT_ADMINISTRATOR => "SharePoint Administrator",
+            TEAMS_ADMINISTRATOR => "Teams Administrator",
+            TEAMS_COMMUNICATIONS_ADMINISTRATOR => "Teams Communications Administrator",
+            SKYPE_FOR_BUSINESS_ADMINISTRATOR => "Skype for Business Administrator",
             _ => "Directory role",
         }
     }

@@ -485,6 +485,17 @@ fn dispatch(shared: &Shared, claims: &Claims, call: &Call) -> Result<(u16, Value
         }
         ("GET", ["reports", function]) if function.starts_with("getoffice365activeuserdetail(") => {
             require(claims, READ_REPORTS)?;
+            // On a user's behalf, the permission is not enough: the user
+            // needs a role that may read reports.
+            if !claims.is_app_only() {
+                let may = signed_in_user(&lock(&shared.directory), claims)?
+                    .directory_roles
+                    .iter()
+                    .any(|r| roles::USAGE_REPORT_READERS.contains(r));
+                if !may {
+                    return Err(GraphError::insufficient_privileges());
+                }
+            }
             let days = crate::reports::parse_period(&segments[1])
                 .map_err(|asked| GraphError::invalid_report_period(&asked))?;
             let file =

@@ -7,7 +7,7 @@
 mod common;
 
 use common::*;
-use graph_emulator::apps::PUBLIC_CLIENT_ID;
+use graph_emulator::apps::{roles, PUBLIC_CLIENT_ID};
 use graph_emulator::model::{SignInActivity, Tenant};
 use graph_emulator::{generate, throttle::ThrottleMode, Config};
 use serde_json::json;
@@ -28,10 +28,14 @@ fn days_ago(days: i64) -> String {
 }
 
 /// The fixture, with the admin here three days ago, the reader 40 days
-/// ago, and `direct@` never.
+/// ago, and `direct@` never; the admin (a License Administrator) is a
+/// Reports Reader too, as reading usage reports needs.
 fn recent_fixture() -> Tenant {
     let mut tenant = fixture();
     for user in &mut tenant.users {
+        if user.user_principal_name == ADMIN {
+            user.directory_roles.push(roles::REPORTS_READER);
+        }
         let last = match user.user_principal_name.as_str() {
             ADMIN => 3,
             READER => 40,
@@ -313,6 +317,30 @@ async fn the_usage_report_needs_reports_permission_and_a_real_period() {
         .await
         .unwrap();
     assert_eq!(made_up.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn on_a_users_behalf_the_usage_report_needs_a_role_that_reads_reports() {
+    // The plain fixture: the admin is a License Administrator only.
+    let local = start_tenant(fixture()).await;
+    for user in [ADMIN, READER] {
+        let token = local.user_token(user, REPORTS).await;
+        let denied = local
+            .get(&token, "/reports/getOffice365ActiveUserDetail(period='D7')")
+            .await;
+        assert_eq!(
+            (denied.status, denied.error_code()),
+            (403, "Authorization_RequestDenied"),
+            "{user}"
+        );
+    }
+    // A Reports Reader may, with the same permission.
+    let local = start_tenant(recent_fixture()).await;
+    let token = local.user_token(ADMIN, REPORTS).await;
+    let answer = local
+        .get(&token, "/reports/getOffice365ActiveUserDetail(period='D7')")
+        .await;
+    assert_eq!(answer.status, 302);
 }
 
 #[tokio::test]

@@ -305,7 +305,8 @@ async fn download(client: &GraphClient, link: &str) -> Result<Vec<u8>, Error> {
 /// Microsoft 365's active users report over `period_days` (7, 30, 90 or
 /// 180), read: Graph's redirect followed to the download (without the
 /// sign-in), the CSV parsed. A sign-in without Reports.Read.All is
-/// `NotPermitted`. Names count as concealed when the rows carry hashes; a
+/// `NotPermitted`; one with it whose admin's role may not read reports is
+/// `RoleCannotRead`. Names count as concealed when the rows carry hashes; a
 /// report of nobody takes the tenant's setting where this sign-in may read
 /// it.
 pub async fn read_usage_report(client: &GraphClient, period_days: u32) -> Result<Usage, Error> {
@@ -320,6 +321,10 @@ pub async fn read_usage_report(client: &GraphClient, period_days: u32) -> Result
     let bytes = loop {
         attempt += 1;
         let link = match locate_report(client, period_days).await? {
+            // Refused with the permission granted: the role is missing.
+            Report::NotPermitted if client.session().asks_for("Reports.Read.All").await => {
+                return Ok(Usage::RoleCannotRead)
+            }
             Report::NotPermitted => return Ok(Usage::NotPermitted),
             Report::Here(bytes) => break bytes,
             Report::At(link) => link,

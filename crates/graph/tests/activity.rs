@@ -286,3 +286,22 @@ async fn without_consent_the_admin_is_sent_to_the_browser_once() {
         SignIns::Read { .. }
     ));
 }
+
+#[tokio::test]
+async fn a_license_administrator_is_told_their_role_cannot_read_usage_reports() {
+    let tenant = generate::tenant("Roles AB", 40, 11);
+    let license_admin = tenant.users[1].user_principal_name.clone();
+    assert!(license_admin.starts_with("licenses@"), "{license_admin}");
+    let mut config = Config::new(tenant);
+    config.approve = Some(license_admin);
+    let emulator = Emulator::start(config).await.unwrap();
+    // Granted Reports.Read.All, and still refused: the role is missing.
+    let client = sign_in(&emulator, savings(&emulator)).await;
+    assert!(client.session().asks_for("Reports.Read.All").await);
+    let read = load_activity(&client, 30).await.unwrap();
+    assert_eq!(read.activity.usage, Usage::RoleCannotRead);
+    assert!(matches!(read.activity.sign_ins, SignIns::Read { .. }));
+    // Without the permission it is the permission that is missing.
+    let client = sign_in(&emulator, None).await;
+    assert_eq!(read_usage_report(&client, 30).await.unwrap(), Usage::NotPermitted);
+}

@@ -36,8 +36,11 @@ pub enum Usage {
     #[default]
     NotRead,
     Read(UsageReport),
-    /// The admin has not granted Reports.Read.All (or lacks the role).
+    /// The admin has not granted Reports.Read.All.
     NotPermitted,
+    /// Reports.Read.All is granted, but the signed-in admin's role may not
+    /// read usage reports (a License Administrator's, for one).
+    RoleCannotRead,
 }
 
 /// Microsoft 365's "active users" report (`getOffice365ActiveUserDetail`).

@@ -158,6 +158,12 @@ export type ActivityStatus = "read" |
 "not_premium" | 
 /**  The admin has not granted the permission (or lacks the role). */
 "not_permitted" | 
+/**
+ *  The permission is granted, but the signed-in admin's role may not
+ *  read it (usage reports need Reports Reader, Global Administrator or
+ *  a service's administrator).
+ */
+"role_cannot_read" | 
 /**  The tenant hides names in reports, so rows cannot be matched to people. */
 "concealed";
 

@@ -250,6 +250,8 @@ export interface FakeBackend {
   activityRead?: boolean;
   /** The sign-in lacks the permissions to read them, until allowed. */
   activityDenied?: boolean;
+  /** The permissions are granted, but the admin's role may not read usage reports. */
+  usageRoleMissing?: boolean;
   /** What undoing a run answers, over the defaults (85 put back). */
   undoResult?: Partial<Omit<RunSummary_Serialize, "overview">>;
   /** Running the plan answers once this settles (to see it under way). */
@@ -367,6 +369,7 @@ export function fakeBackend(initial: Partial<FakeBackend> = {}): FakeBackend {
       case "read_activity": {
         const days = (args as { inactiveDays: number }).inactiveDays;
         if (backend.activityDenied) return { ...savingsFindings(days, false), signIns: "not_permitted", usage: "not_permitted" };
+        if (backend.usageRoleMissing) return { ...savingsFindings(days, true), usage: "role_cannot_read" };
         backend.activityRead = true;
         return savingsFindings(days, true);
       }
