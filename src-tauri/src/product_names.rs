@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use license_desk_core::{Error, ErrorCode};
-use license_desk_files::own_names::{self, OwnNames, FILE_NAME, TEMPLATE};
+use license_desk_files::own_names::{self, FILE_NAME, TEMPLATE};
+use license_desk_files::part_number_names::PartNumberNames;
 use serde::Serialize;
 
 /// What was read from the file, as Settings shows it.
@@ -43,8 +44,8 @@ pub fn load() -> &'static ProductNames {
         let downloaded_table = crate::product_table::load_cached();
         let path = path();
         let (names, problems) = match &path {
-            Some(path) => OwnNames::read_path(path),
-            None => (OwnNames::default(), Vec::new()),
+            Some(path) => own_names::read_path(path),
+            None => (PartNumberNames::default(), Vec::new()),
         };
         let count = u32::try_from(names.len()).unwrap_or(u32::MAX);
         own_names::install(names);

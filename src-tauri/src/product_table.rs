@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use license_desk_files::catalog::SOURCE_DATE;
-use license_desk_files::downloaded_table::{self, DownloadedNames, CACHE_FILE};
+use license_desk_files::downloaded_table::{self, CACHE_FILE};
 
 /// Downloads the table from this address instead of Microsoft's (a mirror,
 /// a test); `off` never downloads it.
@@ -54,7 +54,7 @@ pub fn load_cached() -> Option<u32> {
         return None;
     }
     let text = std::fs::read_to_string(cache_path()?).ok()?;
-    match DownloadedNames::parse(&text) {
+    match downloaded_table::parse(&text) {
         Ok(names) => {
             downloaded_table::install(names);
             u32::try_from(seconds(saved)).ok()

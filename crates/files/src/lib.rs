@@ -32,6 +32,7 @@ mod graph_json;
 mod model;
 mod names;
 pub mod own_names;
+pub mod part_number_names;
 mod table;
 mod values;
 

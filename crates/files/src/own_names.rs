@@ -23,6 +23,7 @@ use std::sync::OnceLock;
 
 use crate::decode::decode;
 use crate::error::FileErrorCode;
+use crate::part_number_names::PartNumberNames;
 use crate::table::Table;
 
 /// The file's name in the app's data folder.
@@ -33,12 +34,6 @@ pub const TEMPLATE: &str = "\u{feff}Part number,Name\r\n";
 
 /// Longer names are cut to this many characters.
 pub const MAX_NAME_CHARS: usize = 200;
-
-/// The admin's names by part number (upper-cased).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OwnNames {
-    names: HashMap<String, String>,
-}
 
 /// A line of the file (or the whole file) that could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,147 +55,128 @@ impl std::fmt::Display for Problem {
 const PART_NUMBER_KEYS: &[&str] = &["partnumber", "skupartnumber", "stringid"];
 const NAME_KEYS: &[&str] = &["name", "productname", "displayname", "productdisplayname"];
 
-impl OwnNames {
-    /// Reads the file's bytes: every name that can be used, and what could
-    /// not be.
-    pub fn read(bytes: &[u8], file_name: &str) -> (OwnNames, Vec<Problem>) {
-        let mut names = OwnNames::default();
-        let whole = |message: String| vec![Problem { line: None, message }];
-        let text = match decode(bytes, file_name) {
-            Ok(decoded) => decoded.text,
-            Err(error) => return (names, whole(error.message)),
-        };
-        let table = match Table::open(&text, file_name) {
-            Ok(Some(table)) => table,
-            Ok(None) => return (names, Vec::new()),
-            Err(error) => return (names, whole(error.message)),
-        };
-        let (Some(part_column), Some(name_column)) =
-            (table.column(PART_NUMBER_KEYS), table.column(NAME_KEYS))
-        else {
-            return (
-                names,
-                whole(format!(
-                    "{file_name} needs a first line naming its two columns, \"Part number,Name\"; it has \"{}\". Nothing in it is used.",
-                    table.header.join(&table.delimiter_char().to_string())
-                )),
-            );
-        };
-        let mut problems = Vec::new();
-        let mut named_on: HashMap<String, usize> = HashMap::new();
-        for row in table.rows(file_name) {
-            let row = match row {
-                Ok(row) => row,
-                Err(error) if error.code == FileErrorCode::RaggedRow => {
-                    problems.push(Problem {
-                        line: error.line,
-                        message: format!(
-                            "the line has another number of fields than the first line (a stray \"{}\" or quote?): it is skipped.",
-                            table.delimiter_char()
-                        ),
-                    });
-                    continue;
-                }
-                Err(error) => {
-                    // The message names the line itself.
-                    problems.push(Problem {
-                        line: None,
-                        message: error.message,
-                    });
-                    continue;
-                }
-            };
-            let part_number = row.field(part_column);
-            let name = row.field(name_column);
-            let problem = if part_number.is_empty() {
-                Some("no part number (the product's code, e.g. SPB): the line is skipped.".to_owned())
-            } else if part_number.chars().any(char::is_whitespace) {
-                Some(format!(
-                    "\"{part_number}\" is not a part number (they have no spaces, e.g. SPB): the line is skipped."
-                ))
-            } else if name.is_empty() {
-                Some(format!("no name for {part_number}: the line is skipped."))
-            } else {
-                None
-            };
-            if let Some(message) = problem {
+/// Reads the file's bytes: every name that can be used, and what could
+/// not be.
+pub fn read(bytes: &[u8], file_name: &str) -> (PartNumberNames, Vec<Problem>) {
+    let mut names = PartNumberNames::default();
+    let whole = |message: String| vec![Problem { line: None, message }];
+    let text = match decode(bytes, file_name) {
+        Ok(decoded) => decoded.text,
+        Err(error) => return (names, whole(error.message)),
+    };
+    let table = match Table::open(&text, file_name) {
+        Ok(Some(table)) => table,
+        Ok(None) => return (names, Vec::new()),
+        Err(error) => return (names, whole(error.message)),
+    };
+    let (Some(part_column), Some(name_column)) = (table.column(PART_NUMBER_KEYS), table.column(NAME_KEYS))
+    else {
+        return (
+            names,
+            whole(format!(
+                "{file_name} needs a first line naming its two columns, \"Part number,Name\"; it has \"{}\". Nothing in it is used.",
+                table.header.join(&table.delimiter_char().to_string())
+            )),
+        );
+    };
+    let mut problems = Vec::new();
+    let mut named_on: HashMap<String, usize> = HashMap::new();
+    for row in table.rows(file_name) {
+        let row = match row {
+            Ok(row) => row,
+            Err(error) if error.code == FileErrorCode::RaggedRow => {
                 problems.push(Problem {
-                    line: Some(row.line),
-                    message,
+                    line: error.line,
+                    message: format!(
+                        "the line has another number of fields than the first line (a stray \"{}\" or quote?): it is skipped.",
+                        table.delimiter_char()
+                    ),
                 });
                 continue;
             }
-            let key = part_number.to_uppercase();
-            if let Some(first) = named_on.insert(key.clone(), row.line) {
+            Err(error) => {
+                // The message names the line itself.
                 problems.push(Problem {
-                    line: Some(row.line),
-                    message: format!(
-                        "{part_number} is named again (first on line {first}): this later name is used."
-                    ),
+                    line: None,
+                    message: error.message,
                 });
+                continue;
             }
-            let name: String = name.chars().take(MAX_NAME_CHARS).collect();
-            names.names.insert(key, name);
+        };
+        let part_number = row.field(part_column);
+        let name = row.field(name_column);
+        let problem = if part_number.is_empty() {
+            Some("no part number (the product's code, e.g. SPB): the line is skipped.".to_owned())
+        } else if part_number.chars().any(char::is_whitespace) {
+            Some(format!(
+                "\"{part_number}\" is not a part number (they have no spaces, e.g. SPB): the line is skipped."
+            ))
+        } else if name.is_empty() {
+            Some(format!("no name for {part_number}: the line is skipped."))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            problems.push(Problem {
+                line: Some(row.line),
+                message,
+            });
+            continue;
         }
-        (names, problems)
+        if let Some(first) = named_on.insert(part_number.to_uppercase(), row.line) {
+            problems.push(Problem {
+                line: Some(row.line),
+                message: format!(
+                    "{part_number} is named again (first on line {first}): this later name is used."
+                ),
+            });
+        }
+        let name: String = name.chars().take(MAX_NAME_CHARS).collect();
+        names.insert(part_number, name);
     }
+    (names, problems)
+}
 
-    /// Reads the file at `path`. A missing file is no names and no problem.
-    pub fn read_path(path: &Path) -> (OwnNames, Vec<Problem>) {
-        let file_name = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |name| name.to_string_lossy().into_owned(),
-        );
-        match std::fs::metadata(path) {
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return (OwnNames::default(), Vec::new())
-            }
-            Ok(metadata) if metadata.len() > 10 * 1024 * 1024 => {
-                return (
-                    OwnNames::default(),
-                    vec![Problem {
-                        line: None,
-                        message: format!(
-                        "{file_name} is over 10 MB, too large for a list of names: nothing in it is used."
-                    ),
-                    }],
-                )
-            }
-            _ => {}
+/// Reads the file at `path`. A missing file is no names and no problem.
+pub fn read_path(path: &Path) -> (PartNumberNames, Vec<Problem>) {
+    let file_name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    match std::fs::metadata(path) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return (PartNumberNames::default(), Vec::new())
         }
-        match std::fs::read(path) {
-            Ok(bytes) => Self::read(&bytes, &file_name),
-            Err(error) => (
-                OwnNames::default(),
+        Ok(metadata) if metadata.len() > 10 * 1024 * 1024 => {
+            return (
+                PartNumberNames::default(),
                 vec![Problem {
                     line: None,
-                    message: format!("{} could not be read: {error}", path.display()),
+                    message: format!(
+                        "{file_name} is over 10 MB, too large for a list of names: nothing in it is used."
+                    ),
                 }],
-            ),
+            )
         }
+        _ => {}
     }
-
-    /// The admin's name for a part number, whatever its case.
-    pub fn get(&self, part_number: &str) -> Option<&str> {
-        self.names
-            .get(&part_number.trim().to_uppercase())
-            .map(String::as_str)
-    }
-
-    pub fn len(&self) -> usize {
-        self.names.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+    match std::fs::read(path) {
+        Ok(bytes) => read(&bytes, &file_name),
+        Err(error) => (
+            PartNumberNames::default(),
+            vec![Problem {
+                line: None,
+                message: format!("{} could not be read: {error}", path.display()),
+            }],
+        ),
     }
 }
 
-static INSTALLED: OnceLock<OwnNames> = OnceLock::new();
+static INSTALLED: OnceLock<PartNumberNames> = OnceLock::new();
 
 /// Makes `names` the ones every lookup uses, for the rest of the process.
 /// The first call wins: `false` when names were already installed.
-pub fn install(names: OwnNames) -> bool {
+pub fn install(names: PartNumberNames) -> bool {
     INSTALLED.set(names).is_ok()
 }
 
@@ -216,7 +192,7 @@ mod tests {
     #[test]
     fn names_by_part_number_in_any_case_with_each_bad_line_reported() {
         let text = "\u{feff}Part number;Name\r\nspb;Business Premium (office)\r\n;No code\r\nEMS;\r\nNEW_SKU;Our add-on\r\nSPB;Premium\r\nA B;Spaced\r\n";
-        let (names, problems) = OwnNames::read(text.as_bytes(), FILE_NAME);
+        let (names, problems) = read(text.as_bytes(), FILE_NAME);
         assert_eq!(names.len(), 2);
         assert_eq!(names.get("SPB"), Some("Premium"));
         assert_eq!(names.get(" new_sku "), Some("Our add-on"));
@@ -228,7 +204,7 @@ mod tests {
 
     #[test]
     fn a_file_without_the_two_columns_is_reported_and_not_used() {
-        let (names, problems) = OwnNames::read(b"SPB,Business Premium\r\n", FILE_NAME);
+        let (names, problems) = read(b"SPB,Business Premium\r\n", FILE_NAME);
         assert!(names.is_empty());
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].line, None);
@@ -243,7 +219,7 @@ mod tests {
     fn microsofts_own_column_names_work_and_a_ragged_line_is_skipped() {
         let text =
             "String_Id,Product_Display_Name\nSPB,Business Premium\nEMS,Mobility,extra\nO365_BUSINESS,Apps\n";
-        let (names, problems) = OwnNames::read(text.as_bytes(), FILE_NAME);
+        let (names, problems) = read(text.as_bytes(), FILE_NAME);
         assert_eq!(names.get("spb"), Some("Business Premium"));
         assert_eq!(names.get("O365_BUSINESS"), Some("Apps"));
         assert_eq!(problems.len(), 1);
@@ -255,16 +231,16 @@ mod tests {
         let text = "Part number\tName\r\nSPB\tAffärspaket\r\n";
         let mut bytes = vec![0xFF, 0xFE];
         bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
-        let (names, problems) = OwnNames::read(&bytes, FILE_NAME);
+        let (names, problems) = read(&bytes, FILE_NAME);
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(names.get("SPB"), Some("Affärspaket"));
-        let (names, problems) = OwnNames::read(TEMPLATE.as_bytes(), FILE_NAME);
+        let (names, problems) = read(TEMPLATE.as_bytes(), FILE_NAME);
         assert!(names.is_empty() && problems.is_empty(), "{problems:?}");
     }
 
     #[test]
     fn a_missing_file_is_no_names_and_no_problem() {
-        let (names, problems) = OwnNames::read_path(Path::new("/nonexistent/product-names.csv"));
+        let (names, problems) = read_path(Path::new("/nonexistent/product-names.csv"));
         assert!(names.is_empty() && problems.is_empty());
     }
 }

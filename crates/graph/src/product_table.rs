@@ -5,7 +5,7 @@
 //! only if it is the table.
 
 use license_desk_core::{Error, ErrorCode};
-use license_desk_files::downloaded_table::DownloadedNames;
+use license_desk_files::downloaded_table;
 
 /// Where Microsoft publishes the table (linked from "Product names and
 /// service plan identifiers for licensing" in the Entra documentation).
@@ -41,7 +41,7 @@ pub async fn download(url: &str) -> Result<String, Error> {
         }
     }
     let text = String::from_utf8(body).map_err(|_| failed("the answer is not UTF-8 text"))?;
-    DownloadedNames::parse(&text)
+    downloaded_table::parse(&text)
         .map_err(|problem| failed(format!("the answer is not the table: {problem}")))?;
     Ok(text)
 }
