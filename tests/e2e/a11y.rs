@@ -12,7 +12,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use license_desk_e2e::{artifacts_dir, run_with_args, run_with_env, App, BoxError, Key, Locator};
+use license_desk_e2e::{artifacts_dir, run_with_args, run_with_env, App, BoxError, Key, Locator, SHOTS};
 
 const TEST: &str = "every_view_passes_axe";
 /// The smallest window License Desk supports, a laptop's, and a desktop
@@ -111,7 +111,7 @@ async fn layout_problems(app: &App) -> Result<Vec<String>, BoxError> {
 async fn check(app: &App, axe: &str, place: &str) -> Result<Vec<String>, BoxError> {
     // WebKitGTK can hand back the previous frame right after a change.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    if std::env::var_os("LICENSE_DESK_E2E_SHOTS").is_some() {
+    if std::env::var_os(SHOTS).is_some() {
         let name = place.replace([' ', '/'], "-");
         std::fs::write(
             artifacts_dir(TEST).join(format!("{name}.png")),

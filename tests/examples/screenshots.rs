@@ -448,6 +448,8 @@ async fn take_offline(out: &Path, code: &str) {
 
 #[tokio::main]
 async fn main() {
+    // Before any app starts: screenshots need WebKit's compositor.
+    std::env::set_var(license_desk_e2e::SHOTS, "1");
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
     std::fs::create_dir_all(&out).expect("docs/screenshots can be made");
     let only_offline = std::env::args().any(|a| a == "offline");

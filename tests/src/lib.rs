@@ -82,6 +82,15 @@ pub fn no_app_left_running() {
     }
 }
 
+/// Set (to anything) for runs that take screenshots on purpose. The app is
+/// then painted with WebKit's compositor: without it (as the app paints
+/// without a GPU) WebKitWebDriver's next command after a screenshot never
+/// answers.
+pub const SHOTS: &str = "LICENSE_DESK_E2E_SHOTS";
+
+/// How long a command that may find the window unanswering is waited for.
+const ANSWER_WITHIN: Duration = Duration::from_secs(10);
+
 /// Where a test keeps its data folders and, on failure, its screenshot.
 pub fn artifacts_dir(test: &str) -> PathBuf {
     workspace_root().join("target/e2e").join(test)
@@ -159,6 +168,7 @@ impl App {
             .env("XDG_CONFIG_HOME", data.join("config"))
             .env("XDG_CACHE_HOME", data.join("cache"))
             .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .envs(std::env::var_os(SHOTS).map(|_| ("WEBKIT_DISABLE_COMPOSITING_MODE", "0")))
             .stdout(Stdio::null())
             .spawn()
             .expect("tauri-driver runs: install it with `cargo install tauri-driver --locked`");
@@ -191,7 +201,9 @@ impl App {
     }
 
     pub async fn quit(mut self) {
-        let _ = self.client.clone().close().await;
+        // A session that no longer answers (see [`SHOTS`]) is ended by
+        // stopping the driver all the same.
+        let _ = tokio::time::timeout(ANSWER_WITHIN, self.client.clone().close()).await;
         self.stop_driver();
         // The next driver may reuse the port only once this one has let go.
         wait_for_port_closed(self.driver_port, Duration::from_secs(10));
@@ -354,7 +366,7 @@ where
         }
         Err(panic) => {
             save_screenshot(&client, test).await;
-            let _ = client.close().await;
+            let _ = tokio::time::timeout(ANSWER_WITHIN, client.close()).await;
             format!("{panic}")
         }
     };
@@ -363,12 +375,13 @@ where
 
 async fn save_screenshot(client: &Client, test: &str) {
     let path = artifacts_dir(test).join("failure.png");
-    match client.screenshot().await {
-        Ok(png) => match std::fs::write(&path, png) {
+    match tokio::time::timeout(ANSWER_WITHIN, client.screenshot()).await {
+        Ok(Ok(png)) => match std::fs::write(&path, png) {
             Ok(()) => eprintln!("screenshot of the failure: {}", path.display()),
             Err(error) => eprintln!("could not save a screenshot to {}: {error}", path.display()),
         },
-        Err(error) => eprintln!("could not take a screenshot: {error}"),
+        Ok(Err(error)) => eprintln!("could not take a screenshot: {error}"),
+        Err(_) => eprintln!("could not take a screenshot: the window did not answer"),
     }
 }
 
