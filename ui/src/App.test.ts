@@ -6,14 +6,6 @@ import { setLanguage } from "./lib/i18n.svelte";
 import { tenant } from "./lib/tenant.svelte";
 import { demoOverview, fakeBackend } from "./test/ipc";
 
-// jsdom has no modal dialogs; this is what opening one means for the tests.
-HTMLDialogElement.prototype.showModal = function (this: HTMLDialogElement) {
-  this.open = true;
-};
-HTMLDialogElement.prototype.close = function (this: HTMLDialogElement) {
-  this.open = false;
-};
-
 afterEach(() => {
   cleanup();
   setLanguage("en");

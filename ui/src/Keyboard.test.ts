@@ -9,13 +9,6 @@ import { setLanguage } from "./lib/i18n.svelte";
 import { tenant } from "./lib/tenant.svelte";
 import { fakeBackend } from "./test/ipc";
 
-HTMLDialogElement.prototype.showModal = function (this: HTMLDialogElement) {
-  this.open = true;
-};
-HTMLDialogElement.prototype.close = function (this: HTMLDialogElement) {
-  this.open = false;
-};
-
 afterEach(() => {
   cleanup();
   vi.useRealTimers();

@@ -11,13 +11,6 @@ import { en, sv } from "./lib/messages";
 import { tenant } from "./lib/tenant.svelte";
 import { demoOverview, fakeBackend, makePlan, type FakeBackend } from "./test/ipc";
 
-HTMLDialogElement.prototype.showModal = function (this: HTMLDialogElement) {
-  this.open = true;
-};
-HTMLDialogElement.prototype.close = function (this: HTMLDialogElement) {
-  this.open = false;
-};
-
 function restart() {
   cleanup();
   setLanguage("en");

@@ -10,13 +10,6 @@ import { en, sv } from "./lib/messages";
 import { tenant } from "./lib/tenant.svelte";
 import { fakeBackend, type FakeBackend } from "./test/ipc";
 
-HTMLDialogElement.prototype.showModal = function (this: HTMLDialogElement) {
-  this.open = true;
-};
-HTMLDialogElement.prototype.close = function (this: HTMLDialogElement) {
-  this.open = false;
-};
-
 afterEach(() => {
   cleanup();
   setLanguage("en");
